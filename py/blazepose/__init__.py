@@ -1,0 +1,1 @@
+"""BlazePose detector->tracker pipeline (standard library only)."""
