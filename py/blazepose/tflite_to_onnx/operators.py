@@ -1,0 +1,292 @@
+"""TFLite operator -> ONNX node conversions.
+
+Layout: every 4-D activation is kept NCHW inside the ONNX graph (ONNX Runtime's convolution
+kernels are NCHW); TFLite's NHWC semantics are restored only where element order matters
+(RESHAPE) and at the graph boundary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .densify import densify
+from .graph import GraphBuilder
+from .reader import Graph, Operator
+
+NHWC_TO_NCHW = (0, 3, 1, 2)
+NCHW_TO_NHWC = (0, 2, 3, 1)
+
+
+class UnsupportedOperatorError(ValueError):
+    pass
+
+
+@dataclass
+class ConvertOptions:
+    """Switches that exist to show the parity tests catch converter mistakes."""
+
+    # Map TFLite RESIZE_BILINEAR half_pixel_centers to ONNX "half_pixel" (correct) or not.
+    honour_half_pixel_centers: bool = True
+    # Put the odd SAME-padding pixel at the end (TFLite, correct) or at the start.
+    same_pad_extra_at_end: bool = True
+
+
+@dataclass
+class Context:
+    graph: Graph
+    builder: GraphBuilder
+    options: ConvertOptions
+    names: dict[int, str] = field(default_factory=dict)  # tflite tensor -> onnx value (NCHW if 4-D)
+    constants: dict[int, np.ndarray] = field(default_factory=dict)  # folded constant tensors
+
+    def value(self, index: int) -> str:
+        if index not in self.names:
+            raise ValueError(f"tensor {self.graph.tensors[index].name} has no value yet")
+        return self.names[index]
+
+    def constant(self, index: int) -> np.ndarray:
+        if index in self.constants:
+            return self.constants[index]
+        data = self.graph.tensors[index].data
+        if data is None:
+            raise ValueError(f"tensor {self.graph.tensors[index].name} is not constant")
+        if not isinstance(data, np.ndarray):
+            raise ValueError(f"tensor {self.graph.tensors[index].name} is sparse; needs DENSIFY")
+        return data
+
+    def is_constant(self, index: int) -> bool:
+        return index in self.constants or isinstance(self.graph.tensors[index].data, np.ndarray)
+
+    def shape(self, index: int) -> tuple[int, ...]:
+        return self.graph.tensors[index].shape
+
+
+def same_pads(size: int, kernel: int, stride: int, dilation: int, extra_at_end: bool = True):
+    """TFLite SAME padding (before, after): the odd pixel goes after."""
+    out = -(-size // stride)
+    total = max((out - 1) * stride + (kernel - 1) * dilation + 1 - size, 0)
+    small, large = total // 2, total - total // 2
+    return (small, large) if extra_at_end else (large, small)
+
+
+def _spatial_pads(ctx: Context, op: Operator, kernel_hw, stride_hw, dilation_hw) -> list[int]:
+    if op.options["Padding"] == "VALID":
+        return [0, 0, 0, 0]
+    _, h, w, _ = ctx.shape(op.inputs[0])
+    top, bottom = same_pads(
+        h, kernel_hw[0], stride_hw[0], dilation_hw[0], ctx.options.same_pad_extra_at_end
+    )
+    left, right = same_pads(
+        w, kernel_hw[1], stride_hw[1], dilation_hw[1], ctx.options.same_pad_extra_at_end
+    )
+    return [top, left, bottom, right]
+
+
+def _activation(ctx: Context, value: str, op: Operator, output: str | None = None) -> str:
+    kind = op.options.get("FusedActivationFunction", "NONE")
+    b = ctx.builder
+    if kind == "NONE":
+        return value if output is None else b.node("Identity", [value], output)
+    if kind == "RELU":
+        return b.node("Relu", [value], output)
+    if kind == "RELU6":
+        return b.node("Clip", [value, b.const(np.float32(0)), b.const(np.float32(6))], output)
+    if kind == "RELU_N1_TO_1":
+        return b.node("Clip", [value, b.const(np.float32(-1)), b.const(np.float32(1))], output)
+    if kind == "TANH":
+        return b.node("Tanh", [value], output)
+    raise UnsupportedOperatorError(f"fused activation {kind} is not supported")
+
+
+def _finish(ctx: Context, op: Operator, value_node: Callable[[], str]) -> None:
+    """Run the node builder, then the fused activation, and record the output name."""
+    ctx.names[op.outputs[0]] = _activation(ctx, value_node(), op)
+
+
+def _bias(ctx: Context, op: Operator) -> list[str]:
+    if len(op.inputs) > 2 and op.inputs[2] >= 0:
+        return [ctx.builder.const(ctx.constant(op.inputs[2]).astype(np.float32), "bias")]
+    return []
+
+
+def conv_2d(ctx: Context, op: Operator) -> None:
+    o = op.options
+    weight = ctx.constant(op.inputs[1]).astype(np.float32)  # OHWI
+    kernel = weight.shape[1:3]
+    stride, dilation = (o["StrideH"], o["StrideW"]), (o["DilationHFactor"], o["DilationWFactor"])
+    w = ctx.builder.const(weight.transpose(0, 3, 1, 2), "weight")
+    _finish(
+        ctx,
+        op,
+        lambda: ctx.builder.node(
+            "Conv",
+            [ctx.value(op.inputs[0]), w, *_bias(ctx, op)],
+            kernel_shape=list(kernel),
+            strides=list(stride),
+            dilations=list(dilation),
+            pads=_spatial_pads(ctx, op, kernel, stride, dilation),
+            group=1,
+        ),
+    )
+
+
+def depthwise_conv_2d(ctx: Context, op: Operator) -> None:
+    o = op.options
+    weight = ctx.constant(op.inputs[1]).astype(np.float32)  # 1 x H x W x (C*M)
+    channels = ctx.shape(op.inputs[0])[3]
+    if weight.shape[3] != channels * o["DepthMultiplier"]:
+        raise ValueError("depthwise weight does not match channels x depth multiplier")
+    kernel = weight.shape[1:3]
+    stride, dilation = (o["StrideH"], o["StrideW"]), (o["DilationHFactor"], o["DilationWFactor"])
+    w = ctx.builder.const(weight.transpose(3, 0, 1, 2), "weight")  # (C*M) x 1 x H x W
+    _finish(
+        ctx,
+        op,
+        lambda: ctx.builder.node(
+            "Conv",
+            [ctx.value(op.inputs[0]), w, *_bias(ctx, op)],
+            kernel_shape=list(kernel),
+            strides=list(stride),
+            dilations=list(dilation),
+            pads=_spatial_pads(ctx, op, kernel, stride, dilation),
+            group=channels,
+        ),
+    )
+
+
+def max_pool_2d(ctx: Context, op: Operator) -> None:
+    o = op.options
+    kernel, stride = (o["FilterHeight"], o["FilterWidth"]), (o["StrideH"], o["StrideW"])
+    _finish(
+        ctx,
+        op,
+        lambda: ctx.builder.node(
+            "MaxPool",
+            [ctx.value(op.inputs[0])],
+            kernel_shape=list(kernel),
+            strides=list(stride),
+            pads=_spatial_pads(ctx, op, kernel, stride, (1, 1)),
+        ),
+    )
+
+
+def _nchw_operand(ctx: Context, index: int, out_rank: int) -> str:
+    """An ADD operand: activations are already laid out; constants are re-laid out here."""
+    if not ctx.is_constant(index):
+        return ctx.value(index)
+    value = ctx.constant(index).astype(np.float32)
+    if out_rank == 4:
+        value = value.reshape((1,) * (4 - value.ndim) + value.shape).transpose(NHWC_TO_NCHW)
+    return ctx.builder.const(value, "addend")
+
+
+def add(ctx: Context, op: Operator) -> None:
+    rank = len(ctx.shape(op.outputs[0]))
+    a, b = (_nchw_operand(ctx, i, rank) for i in op.inputs[:2])
+    _finish(ctx, op, lambda: ctx.builder.node("Add", [a, b]))
+
+
+def pad(ctx: Context, op: Operator) -> None:
+    pads = ctx.constant(op.inputs[1]).astype(np.int64)  # rank x (before, after)
+    rank = pads.shape[0]
+    if rank == 4:
+        pads = pads[list(NHWC_TO_NCHW)]
+    onnx_pads = [int(v) for v in pads[:, 0]] + [int(v) for v in pads[:, 1]]
+    b = ctx.builder
+    ctx.names[op.outputs[0]] = b.node(
+        "Pad", [ctx.value(op.inputs[0]), b.int64s(onnx_pads, "pads")], mode="constant"
+    )
+
+
+def resize_bilinear(ctx: Context, op: Operator) -> None:
+    o = op.options
+    size = ctx.constant(op.inputs[1]).astype(np.int64)  # (new_height, new_width)
+    n, _, _, c = ctx.shape(op.inputs[0])
+    if o["AlignCorners"]:
+        mode = "align_corners"
+    elif o["HalfPixelCenters"] and ctx.options.honour_half_pixel_centers:
+        mode = "half_pixel"
+    else:
+        mode = "asymmetric"
+    b = ctx.builder
+    ctx.names[op.outputs[0]] = b.node(
+        "Resize",
+        [ctx.value(op.inputs[0]), "", "", b.int64s([n, c, int(size[0]), int(size[1])], "sizes")],
+        mode="linear",
+        coordinate_transformation_mode=mode,
+    )
+
+
+def reshape(ctx: Context, op: Operator) -> None:
+    b = ctx.builder
+    src = ctx.value(op.inputs[0])
+    if len(ctx.shape(op.inputs[0])) == 4:  # back to NHWC so elements keep TFLite's order
+        src = b.node("Transpose", [src], perm=list(NCHW_TO_NHWC))
+    out_shape = ctx.shape(op.outputs[0])
+    out = b.node("Reshape", [src, b.int64s(out_shape, "shape")])
+    if len(out_shape) == 4:
+        out = b.node("Transpose", [out], perm=list(NHWC_TO_NCHW))
+    ctx.names[op.outputs[0]] = out
+
+
+def concatenation(ctx: Context, op: Operator) -> None:
+    rank = len(ctx.shape(op.outputs[0]))
+    axis = op.options["Axis"] % rank
+    if rank == 4:
+        axis = NHWC_TO_NCHW.index(axis)
+    inputs = [_nchw_operand(ctx, i, rank) for i in op.inputs]
+    _finish(ctx, op, lambda: ctx.builder.node("Concat", inputs, axis=axis))
+
+
+def depth_to_space(ctx: Context, op: Operator) -> None:
+    # TFLite's NHWC depth index is (row_in_block * bs + col_in_block) * C + c: ONNX DCR order.
+    ctx.names[op.outputs[0]] = ctx.builder.node(
+        "DepthToSpace", [ctx.value(op.inputs[0])], blocksize=op.options["BlockSize"], mode="DCR"
+    )
+
+
+def logistic(ctx: Context, op: Operator) -> None:
+    ctx.names[op.outputs[0]] = ctx.builder.node("Sigmoid", [ctx.value(op.inputs[0])])
+
+
+def dequantize(ctx: Context, op: Operator) -> None:
+    """float16 weights -> float32 constants (storage precision is chosen later, in shaping)."""
+    src = ctx.constant(op.inputs[0])
+    if src.dtype != np.float16:
+        raise UnsupportedOperatorError(f"DEQUANTIZE from {src.dtype} is not supported")
+    ctx.constants[op.outputs[0]] = src.astype(np.float32)
+
+
+def densify_op(ctx: Context, op: Operator) -> None:
+    sparse = ctx.graph.tensors[op.inputs[0]].data
+    if sparse is None or isinstance(sparse, np.ndarray):
+        raise ValueError("DENSIFY input is not a sparse constant")
+    ctx.constants[op.outputs[0]] = densify(sparse)
+
+
+CONVERTERS: dict[str, Callable[[Context, Operator], None]] = {
+    "PAD": pad,
+    "DEQUANTIZE": dequantize,
+    "DENSIFY": densify_op,
+    "CONV_2D": conv_2d,
+    "DEPTHWISE_CONV_2D": depthwise_conv_2d,
+    "ADD": add,
+    "RESIZE_BILINEAR": resize_bilinear,
+    "MAX_POOL_2D": max_pool_2d,
+    "RESHAPE": reshape,
+    "LOGISTIC": logistic,
+    "DEPTH_TO_SPACE": depth_to_space,
+    "CONCATENATION": concatenation,
+}
+
+
+def convert_operator(ctx: Context, op: Operator) -> None:
+    converter = CONVERTERS.get(op.kind)
+    if converter is None:
+        raise UnsupportedOperatorError(
+            f"TFLite operator {op.kind} is not supported (supported: {', '.join(CONVERTERS)})"
+        )
+    converter(ctx, op)
