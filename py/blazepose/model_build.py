@@ -32,6 +32,16 @@ PACKED_ASSETS = "pose_solution_packed_assets.data"
 PACKED_LOADER = "pose_solution_packed_assets_loader.js"
 DETECTOR_TFLITE = "pose_detection.tflite"
 TFLITE_MAGIC = b"TFL3"
+# sha256 of the TFLite files in npm @mediapipe/pose 0.5.1675469404 (measured here); a new
+# package version must be re-verified (parity tests) before these are updated.
+SOURCE_SHA256 = {
+    DETECTOR_TFLITE: "a63c614bef30d35947f13be361820b1e4e3bec9cfeebf4d11216a18373108e85",
+    "pose_landmark_lite.tflite": "f17bfbecadb61c3be1baa8b8d851cc6619c870a87167b32848ad20db306b9d61",
+    "pose_landmark_full.tflite": "e9a5c5cb17f736fafd4c2ec1da3b3d331d6edbe8a0d32395855aeb2cdfd64b9f",
+    "pose_landmark_heavy.tflite": (
+        "59e42d71bcd44cbdbabc419f0ff76686595fd265419566bd4009ef703ea8e1fe"
+    ),
+}
 
 # Contract output names, keyed by TFLite output tensor name (mediapipe-pose-facts.md §0).
 DETECTOR_OUTPUTS = {"Identity": "boxes", "Identity_1": "scores"}
@@ -99,6 +109,8 @@ def read_source(node_modules: Path, source: str) -> bytes:
         data = (package / source).read_bytes()
     if data[4:8] != TFLITE_MAGIC:
         raise ValueError(f"{source}: missing TFLite identifier {TFLITE_MAGIC!r}")
+    if sha256(data) != SOURCE_SHA256[source]:
+        raise ValueError(f"{source}: sha256 {sha256(data)} is not the verified version")
     return data
 
 

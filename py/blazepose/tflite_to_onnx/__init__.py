@@ -10,7 +10,7 @@ from .operators import ConvertOptions, UnsupportedOperatorError
 from .reader import read_tflite
 from .shaping import fold_pads_into_convs, prune_outputs, store_weights_float16
 
-CONVERTER_VERSION = "1"
+CONVERTER_VERSION = "2"
 
 __all__ = [
     "CONVERTER_VERSION",

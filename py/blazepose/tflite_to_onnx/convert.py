@@ -9,7 +9,14 @@ import onnx
 from onnx import TensorProto, helper
 
 from .graph import GraphBuilder
-from .operators import NCHW_TO_NHWC, NHWC_TO_NCHW, Context, ConvertOptions, convert_operator
+from .operators import (
+    NCHW_TO_NHWC,
+    NHWC_TO_NCHW,
+    Context,
+    ConvertOptions,
+    convert_operator,
+    layouts_agree,
+)
 from .reader import Graph, read_tflite
 
 OPSET = 17
@@ -48,7 +55,7 @@ def _output(ctx: Context, index: int, name: str) -> onnx.ValueInfoProto:
     value = ctx.value(index)
     b = ctx.builder
     if len(shape) == 4:
-        if shape[3] == 1:  # NCHW and NHWC hold the same element order
+        if layouts_agree(tuple(shape)):
             b.node("Reshape", [value, b.int64s(shape, "shape")], output=name)
         else:
             b.node("Transpose", [value], output=name, perm=list(NCHW_TO_NHWC))

@@ -14,15 +14,21 @@ class GraphBuilder:
         self.nodes: list[onnx.NodeProto] = []
         self.initializers: dict[str, onnx.TensorProto] = {}
         self._counter = 0
+        self._const_names: dict[tuple, str] = {}
 
     def fresh(self, hint: str) -> str:
         self._counter += 1
         return f"{hint}_{self._counter}"
 
     def const(self, value: np.ndarray, hint: str = "c") -> str:
-        name = self.fresh(hint)
-        self.initializers[name] = numpy_helper.from_array(np.ascontiguousarray(value), name)
-        return name
+        """An initializer holding `value`; identical constants share one initializer."""
+        value = np.ascontiguousarray(value)
+        key = (value.dtype.str, value.shape, value.tobytes())
+        if key not in self._const_names:
+            name = self.fresh(hint)
+            self.initializers[name] = numpy_helper.from_array(value, name)
+            self._const_names[key] = name
+        return self._const_names[key]
 
     def int64s(self, values, hint: str = "c") -> str:
         return self.const(np.asarray(values, dtype=np.int64), hint)

@@ -64,6 +64,12 @@ class Context:
         return self.graph.tensors[index].shape
 
 
+def layouts_agree(nhwc_shape: tuple[int, ...]) -> bool:
+    """True when NCHW and NHWC store this 4-D shape's elements in the same order."""
+    _, h, w, c = nhwc_shape
+    return c == 1 or h * w == 1
+
+
 def same_pads(size: int, kernel: int, stride: int, dilation: int, extra_at_end: bool = True):
     """TFLite SAME padding (before, after): the odd pixel goes after."""
     out = -(-size // stride)
@@ -99,6 +105,10 @@ def _activation(ctx: Context, value: str, op: Operator, output: str | None = Non
     if kind == "TANH":
         return b.node("Tanh", [value], output)
     raise UnsupportedOperatorError(f"fused activation {kind} is not supported")
+
+
+def _record(ctx: Context, op: Operator, value: str) -> None:
+    ctx.names[op.outputs[0]] = value
 
 
 def _finish(ctx: Context, op: Operator, value_node: Callable[[], str]) -> None:
@@ -223,13 +233,17 @@ def resize_bilinear(ctx: Context, op: Operator) -> None:
 def reshape(ctx: Context, op: Operator) -> None:
     b = ctx.builder
     src = ctx.value(op.inputs[0])
-    if len(ctx.shape(op.inputs[0])) == 4:  # back to NHWC so elements keep TFLite's order
+    in_shape, out_shape = ctx.shape(op.inputs[0]), ctx.shape(op.outputs[0])
+    if len(in_shape) == 4 and not layouts_agree(in_shape):
+        # Back to NHWC so the elements are flattened in TFLite's order.
         src = b.node("Transpose", [src], perm=list(NCHW_TO_NHWC))
-    out_shape = ctx.shape(op.outputs[0])
-    out = b.node("Reshape", [src, b.int64s(out_shape, "shape")])
     if len(out_shape) == 4:
-        out = b.node("Transpose", [out], perm=list(NHWC_TO_NCHW))
-    ctx.names[op.outputs[0]] = out
+        n, h, w, c = out_shape
+        if layouts_agree(out_shape):
+            return _record(ctx, op, b.node("Reshape", [src, b.int64s([n, c, h, w], "shape")]))
+        out = b.node("Reshape", [src, b.int64s(out_shape, "shape")])
+        return _record(ctx, op, b.node("Transpose", [out], perm=list(NHWC_TO_NCHW)))
+    _record(ctx, op, b.node("Reshape", [src, b.int64s(out_shape, "shape")]))
 
 
 def concatenation(ctx: Context, op: Operator) -> None:
