@@ -1,0 +1,129 @@
+"""CPython model backend: numpy crops with OpenCV warpAffine semantics + onnxruntime.
+
+A backend is anything with `detect(frame, crop_to_image)` and `landmarks(frame, crop_to_image)`
+(see track.py); `frame` here is an (H, W, 3 or 4) uint8 RGB(A) numpy array.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+
+Affine = tuple[float, float, float, float, float, float]
+
+DETECTOR_SIZE = 224  # pose_detection.tflite input
+LANDMARK_SIZE = 256  # pose_landmark_*.tflite input
+MODELS = ("lite", "full", "heavy")
+
+_REPO_MODELS = Path(__file__).resolve().parents[2] / "models"
+
+
+def warp_affine(
+    image: np.ndarray, crop_to_image: Affine, out_size: int, replicate_border: bool
+) -> np.ndarray:
+    """Bilinear crop of `image` ((H, W, C) uint8) into an (out_size, out_size, C) uint8 array.
+
+    Output pixel (u, v) samples the image at x = a*u + c*v + e, y = b*u + d*v + f (pixel
+    centres at integers), like cv2.warpAffine(..., flags=INTER_LINEAR | WARP_INVERSE_MAP) with
+    BORDER_REPLICATE or BORDER_CONSTANT (zero) border. Interpolation is exact (as OpenCV 5
+    computes it) and rounded to the nearest integer; OpenCV 4's 1/32-pixel fixed point is not
+    copied: MediaPipe's web reference samples on the GPU anyway.
+    """
+    a, b, c, d, e, f = crop_to_image
+    height, width, channels = image.shape
+    u = np.arange(out_size, dtype=np.float64)[None, :]
+    v = np.arange(out_size, dtype=np.float64)[:, None]
+    # Clip far-away coordinates first so the integer conversion cannot overflow.
+    limit = 4.0 * (width + height + out_size)
+    x = np.clip(a * u + c * v + e, -limit, limit)
+    y = np.clip(b * u + d * v + f, -limit, limit)
+    x0 = np.floor(x)
+    y0 = np.floor(y)
+    fx = (x - x0).astype(np.float32)[..., None]
+    fy = (y - y0).astype(np.float32)[..., None]
+    x0 = x0.astype(np.int64)
+    y0 = y0.astype(np.int64)
+
+    flat = image.reshape(-1, channels).astype(np.float32)
+
+    def tap(xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+        if replicate_border:
+            return flat[np.clip(ys, 0, height - 1) * width + np.clip(xs, 0, width - 1)]
+        inside = (xs >= 0) & (xs < width) & (ys >= 0) & (ys < height)
+        pixels = flat[np.where(inside, ys * width + xs, 0)]
+        return pixels * inside[..., None]
+
+    top = tap(x0, y0) * (1 - fx) + tap(x0 + 1, y0) * fx
+    bottom = tap(x0, y0 + 1) * (1 - fx) + tap(x0 + 1, y0 + 1) * fx
+    out = np.floor(top * (1 - fy) + bottom * fy + 0.5)
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def to_rgba_batch(rgb_or_rgba: np.ndarray) -> np.ndarray:
+    """(S, S, 3|4) uint8 -> (1, S, S, 4) uint8 with opaque alpha (the models ignore alpha)."""
+    size_y, size_x, channels = rgb_or_rgba.shape
+    rgba = np.full((1, size_y, size_x, 4), 255, dtype=np.uint8)
+    rgba[0, :, :, :3] = rgb_or_rgba[:, :, :3]
+    return rgba
+
+
+def _session(path: Path, threads: int | None) -> ort.InferenceSession:
+    if not path.exists():
+        raise FileNotFoundError(f"model not found: {path} (run python3 build.py models)")
+    options = ort.SessionOptions()
+    # Level ALL picks the blocked convolution kernels: about 2x faster on CPU (facts, section 0).
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    if threads:
+        options.intra_op_num_threads = threads
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+def resolve_models_dir(models_dir: str | Path) -> Path:
+    """`models_dir` as given, or the repository's models/ when a relative one is missing."""
+    path = Path(models_dir)
+    if not path.is_absolute() and not path.exists():
+        return _REPO_MODELS
+    return path
+
+
+class OnnxBackend:
+    def __init__(
+        self,
+        model: str = "full",
+        landmarks_only: bool = True,
+        models_dir: str | Path = "models",
+        threads: int | None = None,
+    ) -> None:
+        if model not in MODELS:
+            raise ValueError(f"model must be one of {MODELS}, got {model!r}")
+        directory = resolve_models_dir(models_dir)
+        suffix = "_landmarks_only" if landmarks_only else ""
+        self.model = model
+        self.detector = _session(directory / "pose_detection.onnx", threads)
+        self.landmarker = _session(directory / f"pose_landmark_{model}{suffix}.onnx", threads)
+        self.landmark_outputs = [o.name for o in self.landmarker.get_outputs()]
+
+    def detector_crop(self, frame: np.ndarray, crop_to_image: Affine) -> np.ndarray:
+        return to_rgba_batch(warp_affine(frame, crop_to_image, DETECTOR_SIZE, False))
+
+    def landmark_crop(self, frame: np.ndarray, crop_to_image: Affine) -> np.ndarray:
+        return to_rgba_batch(warp_affine(frame, crop_to_image, LANDMARK_SIZE, True))
+
+    def detect(self, frame: np.ndarray, crop_to_image: Affine) -> tuple[list[float], list[float]]:
+        """Raw detector outputs, flattened: boxes (2254 x 12) and score logits (2254)."""
+        boxes, scores = self.detector.run(
+            ["boxes", "scores"], {"rgba": self.detector_crop(frame, crop_to_image)}
+        )
+        return boxes.ravel().tolist(), scores.ravel().tolist()
+
+    def landmarks(self, frame: np.ndarray, crop_to_image: Affine) -> dict[str, list[float]]:
+        """Every landmark-model output by name, flattened (NHWC order for the heatmap)."""
+        values = self.landmarker.run(
+            self.landmark_outputs, {"rgba": self.landmark_crop(frame, crop_to_image)}
+        )
+        return {
+            name: value.ravel().tolist()
+            for name, value in zip(self.landmark_outputs, values, strict=True)
+        }
