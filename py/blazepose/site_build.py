@@ -1,0 +1,167 @@
+"""Assembles the static site in dist/: the page, its runtimes, the models and the Python.
+
+Layout of dist/:
+    index.html, *.js, app.py, pyscript.json, embed.html   <- web/
+    static/                                               <- static/ (styles, sample clip)
+    vendor/pyscript/   all of @pyscript/core/dist
+    vendor/pyodide/    the Pyodide core (no packages: the page's Python is standard library only)
+    vendor/ort/        onnxruntime-web: the WASM-only build (default) and the WebGPU build
+    models/            *.onnx and manifest.json
+    python.zip         the browser subset of py/blazepose (unpacked by PyScript's `files`)
+
+Re-running is cheap: files whose size and modification time match are not copied again,
+and files that no longer belong to the site are removed.
+"""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import sys
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+
+PYODIDE_FILES = (
+    "pyodide.mjs",
+    "pyodide.asm.mjs",
+    "pyodide.asm.wasm",
+    "python_stdlib.zip",
+    "pyodide-lock.json",
+)
+# ort.wasm.min.mjs loads ort-wasm-simd-threaded.{mjs,wasm} (14 MB, CPU only), the smallest
+# build; ort.webgpu.min.mjs loads the asyncify build (27 MB) and is fetched only when the
+# user picks WebGPU.
+ORT_FILES = (
+    "ort.wasm.min.mjs",
+    "ort-wasm-simd-threaded.mjs",
+    "ort-wasm-simd-threaded.wasm",
+    "ort.webgpu.min.mjs",
+    "ort-wasm-simd-threaded.asyncify.mjs",
+    "ort-wasm-simd-threaded.asyncify.wasm",
+)
+# Modules of py/blazepose that only make sense in CPython even if they import only stdlib.
+NOT_FOR_BROWSER = frozenset({"__main__", "static_server", "site_build"})
+# A fixed timestamp keeps python.zip byte-identical between builds of the same sources.
+ZIP_DATE = (2020, 1, 1, 0, 0, 0)
+
+
+def _imports(path: Path) -> set[str]:
+    """Top-level names imported anywhere in a module; '.x' for package-relative imports."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                if node.module:
+                    names.add("." + node.module.split(".")[0])
+                else:
+                    names.update("." + alias.name for alias in node.names)
+            elif node.module:
+                names.add(node.module)
+    return names
+
+
+def browser_modules(package_dir: Path) -> list[Path]:
+    """Modules of the package whose import closure is standard library only (Pyodide core)."""
+    modules = {p.stem: p for p in sorted(package_dir.glob("*.py"))}
+    subpackages = {p.name for p in package_dir.iterdir() if (p / "__init__.py").exists()}
+    stdlib = set(sys.stdlib_module_names)
+    verdict: dict[str, bool] = {}
+
+    def allowed(name: str, stack: frozenset[str]) -> bool:
+        if name in verdict:
+            return verdict[name]
+        if name not in modules or name in NOT_FOR_BROWSER:
+            return False
+        ok = True
+        for imported in _imports(modules[name]):
+            top = imported.split(".")[0]
+            if imported.startswith("."):
+                local = imported[1:]
+            elif top == package_dir.name:
+                parts = imported.split(".")
+                local = parts[1] if len(parts) > 1 else "__init__"
+            elif top in stdlib or top == "__future__":
+                continue
+            else:
+                ok = False
+                break
+            if local in subpackages or (local not in stack and not allowed(local, stack | {name})):
+                ok = False
+                break
+        verdict[name] = ok
+        return ok
+
+    return [modules[name] for name in modules if allowed(name, frozenset())]
+
+
+def _write_zip(target: Path, files: Iterable[tuple[Path, str]]) -> None:
+    tmp = target.with_suffix(".tmp")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
+        for source, arcname in files:
+            info = zipfile.ZipInfo(arcname, ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, source.read_bytes())
+    if target.exists() and target.read_bytes() == tmp.read_bytes():
+        tmp.unlink()
+    else:
+        tmp.replace(target)
+
+
+def _copy(source: Path, target: Path) -> None:
+    if target.exists():
+        s, t = source.stat(), target.stat()
+        if s.st_size == t.st_size and int(s.st_mtime) == int(t.st_mtime):
+            return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source, target)
+
+
+def _tree(directory: Path) -> dict[str, Path]:
+    return {
+        p.relative_to(directory).as_posix(): p
+        for p in sorted(directory.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+
+
+def site_plan(root: Path) -> dict[str, Path]:
+    """Every file of the site: path inside dist/ -> source file."""
+    node = root / "node_modules"
+    plan: dict[str, Path] = {}
+    plan.update(_tree(root / "web"))
+    plan.update({f"static/{k}": v for k, v in _tree(root / "static").items()})
+    plan.update({f"vendor/pyscript/{k}": v for k, v in _tree(node / "@pyscript/core/dist").items()})
+    plan.update({f"vendor/pyodide/{n}": node / "pyodide" / n for n in PYODIDE_FILES})
+    plan.update({f"vendor/ort/{n}": node / "onnxruntime-web/dist" / n for n in ORT_FILES})
+    models = root / "models"
+    for path in (
+        sorted(models.glob("*.onnx")) + [models / "manifest.json"] + sorted(models.glob("LICENSE*"))
+    ):
+        if path.exists():
+            plan[f"models/{path.name}"] = path
+    plan.pop("README-section.md", None)  # documentation draft, not part of the page
+    missing = [str(p) for p in plan.values() if not p.exists()]
+    if missing:
+        raise FileNotFoundError(f"site inputs missing (run `python3 build.py setup`): {missing}")
+    return plan
+
+
+def assemble_dist(root: Path, dist: Path) -> None:
+    """Builds (or refreshes) the static site for `root` in `dist`."""
+    root, dist = Path(root), Path(dist)
+    plan = site_plan(root)
+    dist.mkdir(parents=True, exist_ok=True)
+    for rel, source in plan.items():
+        _copy(source, dist / rel)
+    package = root / "py" / "blazepose"
+    _write_zip(dist / "python.zip", ((p, f"blazepose/{p.name}") for p in browser_modules(package)))
+    keep = set(plan) | {"python.zip"}
+    for rel in _tree(dist):
+        if rel not in keep:
+            (dist / rel).unlink()
+    for directory in sorted((p for p in dist.rglob("*") if p.is_dir()), reverse=True):
+        if not any(directory.iterdir()):
+            directory.rmdir()

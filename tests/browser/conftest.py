@@ -1,0 +1,110 @@
+"""Headless Chromium (Debian's /usr/bin/chromium) against dist/ served on 127.0.0.1.
+
+Flags from docs/browser-stack notes: no Google services, and a dead proxy so that anything
+not on loopback fails instead of leaving the machine.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from blazepose.site_build import assemble_dist
+from blazepose.static_server import serve_in_background
+
+ROOT = Path(__file__).resolve().parents[2]
+DIST = ROOT / "dist"
+CHROMIUM = Path("/usr/bin/chromium")
+SAMPLE_VIDEO = "video/pose2sim_single_cam01.mp4"
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--component-updater=url-source=http://127.0.0.1:9/",
+    "--gaia-url=http://127.0.0.1:9/",
+    "--google-apis-url=http://127.0.0.1:9/",
+    "--lso-url=http://127.0.0.1:9/",
+    "--proxy-server=http://127.0.0.1:9",
+    "--enable-unsafe-webgpu",
+    # Headless tabs are "hidden" to Chromium: keep timers and video frames running.
+    "--disable-background-timer-throttling",
+    "--disable-renderer-backgrounding",
+    "--disable-backgrounding-occluded-windows",
+    "--autoplay-policy=no-user-gesture-required",
+]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace("\\", "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium not installed (/usr/bin/chromium)")
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_FLAGS}
+
+
+@pytest.fixture(scope="session")
+def dist_dir() -> Path:
+    if not (ROOT / "models" / "manifest.json").exists():
+        pytest.skip("models not built (python3 build.py models)")
+    assemble_dist(ROOT, DIST)
+    return DIST
+
+
+@pytest.fixture(scope="session")
+def site_url(dist_dir: Path) -> Iterator[str]:
+    server, url = serve_in_background(dist_dir, isolate=True)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def plain_site_url(dist_dir: Path) -> Iterator[str]:
+    """The same site without COOP/COEP, as a static host without custom headers serves it."""
+    server, url = serve_in_background(dist_dir, isolate=False)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def camera_clip(media_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The pose2sim clip as a small .y4m for Chromium's fake camera (loops at 30 fps)."""
+    if shutil.which("ffmpeg") is None:
+        pytest.skip("ffmpeg not installed")
+    out = tmp_path_factory.mktemp("camera") / "camera.y4m"
+    subprocess.run(
+        [
+            "ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
+            "-i", str(media_dir / SAMPLE_VIDEO),
+            "-vf", "setpts=2*PTS,scale=270:480", "-r", "30", "-pix_fmt", "yuv420p",
+            str(out),
+        ],
+        check=True,
+    )  # fmt: skip
+    return out
+
+
+@pytest.fixture(scope="session")
+def camera_browser(browser_type, browser_type_launch_args: dict, camera_clip: Path):  # noqa: ANN001, ANN201
+    """A separate browser whose fake camera plays `camera_clip`."""
+    args = [
+        *browser_type_launch_args["args"],
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={camera_clip}",
+    ]
+    browser = browser_type.launch(**{**browser_type_launch_args, "args": args})
+    yield browser
+    browser.close()

@@ -1,0 +1,115 @@
+"""Python glue of the page: drives the `blazepose` tracker for frames cut and inferred in JS.
+
+JS (main.js) owns the camera, the canvases and the ONNX Runtime sessions; this file only
+sequences the tracker's steps (the async twin of `blazepose.track.track_frame`) and hands
+data across the boundary through preallocated arrays, which JS fills in place through
+`getBuffer` (cheaper than converting JS arrays on every frame).
+"""
+
+from array import array
+
+import js
+from blazepose import constants as C
+from blazepose.crop_transform import canvas_transform, roi_crop_transform
+from pyodide.ffi import create_proxy, to_js
+
+# Model outputs JS writes into, by the ONNX output names of the contract.
+OUTPUT_SIZES = {
+    "boxes": C.NUM_ANCHORS * C.DETECTOR_NUM_COORDS,
+    "scores": C.NUM_ANCHORS,
+    "landmarks": C.NUM_LANDMARKS_TOTAL * C.NUM_VALUES_PER_LANDMARK,
+    "pose_flag": 1,
+    "heatmap": C.HEATMAP_SIZE * C.HEATMAP_SIZE * C.NUM_LANDMARKS_TOTAL,
+    "world_landmarks": C.NUM_LANDMARKS_TOTAL * C.NUM_WORLD_VALUES_PER_LANDMARK,
+}
+LANDMARK_OUTPUTS = ("landmarks", "pose_flag", "heatmap", "world_landmarks")
+buffers = {name: array("f", bytes(4 * size)) for name, size in OUTPUT_SIZES.items()}
+
+# Result layout JS reads: pose score, ROI (x_center, y_center, width, height, rotation),
+# crop->image affine of the landmark crop (6), 33 x 5 landmarks, 33 x 3 world landmarks.
+N = C.NUM_POSE_LANDMARKS
+RESULT_SIZE = 1 + 5 + 6 + N * 5 + N * 3
+result = array("d", bytes(8 * RESULT_SIZE))
+
+
+def make_tracker(settings: dict):
+    from blazepose.tracker import PoseTracker, TrackerOptions
+
+    return PoseTracker(
+        TrackerOptions(
+            min_detection_confidence=float(settings.get("minDetectionConfidence", 0.5)),
+            min_tracking_confidence=float(settings.get("minTrackingConfidence", 0.5)),
+            smooth_landmarks=bool(settings.get("smoothing", True)),
+            # The page warps and blends the mask itself (canvas), see draw.js MaskLayer.
+            enable_segmentation=False,
+        )
+    )
+
+
+class Session:
+    """One tracker and the JS bridge that runs the models for it."""
+
+    def __init__(self) -> None:
+        self.bridge = None
+        self.tracker = make_tracker({})
+
+    def configure(self, settings) -> None:
+        self.tracker = make_tracker(settings.to_py() if hasattr(settings, "to_py") else {})
+
+    def reset(self) -> None:
+        self.tracker.reset()
+
+    async def process(self, image_w: int, image_h: int, time_ms: float) -> bool:
+        """Tracks one frame (already snapshot by JS); fills `result`, True if a pose."""
+        tracker, bridge = self.tracker, self.bridge
+        if tracker.needs_detection():
+            crop = tracker.detector_input(image_w, image_h)
+            await bridge.detect(*canvas_transform(crop))
+            rect = tracker.on_detector_output(buffers["boxes"], buffers["scores"], image_w, image_h)
+            if rect is None:
+                tracker.on_no_pose(time_ms)
+                return False
+        rect = tracker.landmark_rect()
+        if rect is None:
+            tracker.on_no_pose(time_ms)
+            return False
+        crop = roi_crop_transform(rect, image_w, image_h, C.LANDMARK_INPUT_SIZE)
+        await bridge.landmarks(*canvas_transform(crop))
+        outputs = {name: buffers[name] for name in LANDMARK_OUTPUTS}
+        pose = tracker.on_landmark_output(outputs, rect, image_w, image_h, time_ms)
+        if pose is None:
+            return False
+        values = [pose.pose_score, rect.x_center, rect.y_center, rect.width, rect.height]
+        values.append(rect.rotation)
+        values.extend(crop)
+        for landmark in pose.landmarks:
+            values.extend(landmark)
+        for landmark in pose.world_landmarks:
+            values.extend(landmark)
+        result[:] = array("d", values)
+        return True
+
+
+def _api() -> object:
+    def set_bridge(bridge) -> None:
+        session.bridge = bridge
+
+    api = {
+        "setBridge": set_bridge,
+        "configure": session.configure,
+        "reset": session.reset,
+        "process": session.process,
+        "buffer": lambda name: buffers[name] if name != "result" else result,
+    }
+    return to_js(
+        {name: create_proxy(fn) for name, fn in api.items()},
+        dict_converter=js.Object.fromEntries,
+    )
+
+
+try:
+    session = Session()
+except Exception as error:  # reported on the page's loading screen
+    js.window.blazeposePyFailed(f"{type(error).__name__}: {error}")
+else:
+    js.window.blazeposePyReady(_api())

@@ -1,0 +1,540 @@
+// The page: start-up, controls, the frame loop, drawing, and the window.blazepose API.
+import { drawSkeleton, drawWorld, MaskLayer } from "./draw.js";
+import {
+  Cropper,
+  DETECTOR_FILE,
+  DETECTOR_SIZE,
+  LANDMARK_SIZE,
+  landmarkFile,
+  LoadError,
+  loadRuntime,
+  ModelStore,
+  PoseModels,
+  threadCount,
+} from "./engine.js";
+import {
+  listCameras,
+  openFile,
+  openImageUrl,
+  playSample,
+  playVideoUrl,
+  SourceError,
+  startCamera,
+  stopVideo,
+} from "./sources.js";
+
+const boot = window.__blazeposeBoot;
+const $ = (id) => document.getElementById(id);
+const params = new URLSearchParams(location.search);
+const host = window.frameElement; // <blazepose-view> iframes pass attributes as query params
+const option = (name, fallback) => params.get(name) ?? host?.getAttribute?.(name) ?? fallback;
+const flag = (name, fallback) => {
+  const value = option(name, null);
+  return value === null ? fallback : !["0", "false", "off", "no"].includes(value);
+};
+
+const MODELS = ["lite", "full", "heavy"];
+const BACKENDS = ["wasm", "webgpu"];
+const settings = {
+  model: MODELS.includes(option("model")) ? option("model") : "full",
+  backend: BACKENDS.includes(option("backend")) ? option("backend") : "wasm",
+  segmentation: flag("segmentation", false),
+  landmarksOnly: null, // null: follow `segmentation`
+  smoothing: flag("smoothing", true),
+  minDetectionConfidence: Number(option("minDetectionConfidence", 0.5)),
+  minTrackingConfidence: Number(option("minTrackingConfidence", 0.5)),
+  proxy: flag("proxy", true),
+};
+const embedded = flag("embed", false);
+if (embedded) document.body.classList.add("embedded");
+
+// --- messages ------------------------------------------------------------------------------
+
+function showMessage(text, kind = "error") {
+  const box = $("message");
+  box.textContent = text;
+  box.dataset.kind = kind;
+  box.hidden = !text;
+  if (text && kind === "error") console.warn(`[blazepose] ${text}`);
+}
+
+function unsupportedReason() {
+  if (typeof WebAssembly !== "object") return "WebAssembly is not available.";
+  if (typeof TransformStream !== "function" || typeof createImageBitmap !== "function")
+    return "Streams or createImageBitmap are missing.";
+  if (!document.createElement("canvas").getContext("2d")) return "Canvas 2D is not available.";
+  return null;
+}
+
+// --- loading screen ------------------------------------------------------------------------
+
+const MB = (n) => (n / 1048576).toFixed(1);
+boot.progress.onChange(({ loaded, total, steps }) => {
+  $("loading-bar").max = Math.max(total, 1);
+  $("loading-bar").value = loaded;
+  $("loading-bytes").textContent = `${MB(loaded)} of ${MB(total)} MB`;
+  const list = $("loading-steps");
+  list.replaceChildren(
+    ...[...steps.values()].map(({ state, text }) => {
+      const li = document.createElement("li");
+      li.dataset.state = state;
+      li.textContent = text;
+      return li;
+    }),
+  );
+});
+
+function loadingFailed(text) {
+  const box = document.querySelector(".loading-box");
+  box.classList.add("failed");
+  let p = box.querySelector(".loading-error");
+  if (!p) {
+    p = document.createElement("p");
+    p.className = "loading-error";
+    p.setAttribute("role", "alert");
+    box.append(p);
+  }
+  p.textContent = text;
+  console.warn(`[blazepose] ${text}`);
+}
+
+async function step(name, text, promise) {
+  boot.progress.step(name, "run", `${text}…`);
+  try {
+    const value = await promise;
+    boot.progress.step(name, "done", `${text} ✓`);
+    return value;
+  } catch (error) {
+    boot.progress.step(name, "fail", `${text} ✗`);
+    throw error;
+  }
+}
+
+// --- the pipeline --------------------------------------------------------------------------
+
+const store = new ModelStore(new URL("models/", import.meta.url), boot.progress);
+const detectorCrop = new Cropper(DETECTOR_SIZE);
+const landmarkCrop = new Cropper(LANDMARK_SIZE);
+const maskLayer = new MaskLayer();
+const frameCanvas = $("frame");
+const frameCtx = frameCanvas.getContext("2d", { willReadFrequently: true });
+const overlayCtx = $("overlay").getContext("2d");
+const worldCtx = $("world").getContext("2d");
+
+let py = null; // Python API (app.py)
+let models = null; // PoseModels in use
+let activeBackend = settings.backend;
+let frameIndex = 0;
+let lastWorld = null;
+let lastSegmentation = null;
+let timing = null;
+const views = new Map(); // name -> PyBuffer into app.py's arrays
+
+function pyView(name, type = "f32") {
+  let view = views.get(name);
+  if (!view || view.data.length === 0) {
+    view?.release();
+    view = py.buffer(name).getBuffer(type);
+    views.set(name, view);
+  }
+  return view.data;
+}
+
+let current = null; // the frame being tracked: {width, height}
+
+const bridge = {
+  async detect(a, b, c, d, e, f) {
+    let t = performance.now();
+    const rgba = detectorCrop.crop(frameCanvas, current.width, current.height, [a, b, c, d, e, f], false);
+    timing.crop += performance.now() - t;
+    t = performance.now();
+    const out = await models.runDetector(rgba);
+    timing.inference += performance.now() - t;
+    pyView("boxes").set(out.boxes);
+    pyView("scores").set(out.scores);
+  },
+  async landmarks(a, b, c, d, e, f) {
+    let t = performance.now();
+    const rgba = landmarkCrop.crop(frameCanvas, current.width, current.height, [a, b, c, d, e, f], true);
+    timing.crop += performance.now() - t;
+    t = performance.now();
+    const out = await models.runLandmarks(rgba);
+    timing.inference += performance.now() - t;
+    for (const name of ["landmarks", "pose_flag", "heatmap", "world_landmarks"]) {
+      pyView(name).set(out[name]);
+    }
+    lastSegmentation = out.segmentation ?? null;
+  },
+};
+
+function sourceSize(source) {
+  if (source instanceof HTMLVideoElement) return [source.videoWidth, source.videoHeight];
+  if (source instanceof HTMLImageElement) return [source.naturalWidth, source.naturalHeight];
+  return [source.width, source.height];
+}
+
+function snapshot(source, width, height) {
+  for (const canvas of [frameCanvas, $("overlay")]) {
+    if (canvas.width !== width || canvas.height !== height) {
+      canvas.width = width;
+      canvas.height = height;
+    }
+  }
+  if (source instanceof ImageData) frameCtx.putImageData(source, 0, 0);
+  else frameCtx.drawImage(source, 0, 0, width, height);
+}
+
+function readResult() {
+  const r = pyView("result", "f64");
+  const n = 33;
+  const landmarks = [];
+  const world = [];
+  let o = 12;
+  for (let i = 0; i < n; i++, o += 5) landmarks.push([r[o], r[o + 1], r[o + 2], r[o + 3], r[o + 4]]);
+  for (let i = 0; i < n; i++, o += 3) world.push([r[o], r[o + 1], r[o + 2]]);
+  return {
+    poseScore: r[0],
+    roi: { xCenter: r[1], yCenter: r[2], width: r[3], height: r[4], rotation: r[5] },
+    cropToImage: Array.from(r.subarray(6, 12)),
+    landmarks,
+    world,
+  };
+}
+
+const fps = { times: [], value: 0 };
+
+// Tracks one frame end to end; returns the `blazepose:pose` detail.
+async function trackFrame(source, timeMs) {
+  const [width, height] = sourceSize(source);
+  if (!width || !height) throw new Error("processFrame: the source has no pixels yet");
+  const start = performance.now();
+  timing = { crop: 0, inference: 0, python: 0, draw: 0, total: 0 };
+  let t = performance.now();
+  snapshot(source, width, height);
+  timing.crop += performance.now() - t;
+  current = { width, height };
+  lastSegmentation = null;
+  const found = await py.process(width, height, timeMs);
+  const pose = found ? readResult() : null;
+  timing.python = performance.now() - start - timing.crop - timing.inference;
+
+  t = performance.now();
+  overlayCtx.clearRect(0, 0, width, height);
+  if (settings.segmentation && pose && lastSegmentation) {
+    maskLayer.update(lastSegmentation, pose.cropToImage, width, height, settings.smoothing);
+  } else if (!pose) {
+    maskLayer.reset();
+  }
+  if (settings.segmentation) maskLayer.draw(overlayCtx);
+  if (pose) drawSkeleton(overlayCtx, pose.landmarks, width, height);
+  lastWorld = pose ? pose.world : null;
+  drawWorld(worldCtx, lastWorld, performance.now());
+  timing.draw = performance.now() - t;
+  timing.total = performance.now() - start;
+
+  fps.times.push(performance.now());
+  while (fps.times.length > 1 && fps.times[0] < performance.now() - 1000) fps.times.shift();
+  fps.value = fps.times.length > 1
+    ? ((fps.times.length - 1) * 1000) / (fps.times.at(-1) - fps.times[0])
+    : 0;
+  updateStats();
+
+  const detail = {
+    frame: frameIndex++,
+    timeMs,
+    imageWidth: width,
+    imageHeight: height,
+    landmarks: pose ? pose.landmarks : null,
+    worldLandmarks: pose ? pose.world : null,
+    poseScore: pose ? pose.poseScore : null,
+    roi: pose ? pose.roi : null,
+    model: settings.model,
+    backend: activeBackend,
+    timings: { ...timing },
+  };
+  window.dispatchEvent(new CustomEvent("blazepose:pose", { detail }));
+  if (window.parent !== window) window.parent.postMessage({ type: "blazepose:pose", detail }, "*");
+  return detail;
+}
+
+const smoothTimes = {};
+function updateStats() {
+  for (const key of ["crop", "inference", "python", "draw"]) {
+    smoothTimes[key] = smoothTimes[key] === undefined ? timing[key] : 0.9 * smoothTimes[key] + 0.1 * timing[key];
+    $(`stat-${key}`).textContent = `${smoothTimes[key].toFixed(1)} ms`;
+  }
+  $("stat-fps").textContent = fps.value.toFixed(1);
+}
+
+function showSettings() {
+  $("stat-model").textContent = `${settings.model}${models?.segmentation ? " (+seg)" : ""}`;
+  $("stat-backend").textContent = activeBackend;
+  $("stat-threads").textContent = activeBackend === "wasm"
+    ? `${threadCount()}${settings.proxy ? " (worker)" : ""}`
+    : "–";
+  $("model").value = settings.model;
+  $("backend").value = activeBackend;
+  $("segmentation").checked = settings.segmentation;
+  $("smoothing").checked = settings.smoothing;
+}
+
+// One thing at a time touches the tracker and the sessions.
+let queue = Promise.resolve();
+function exclusive(fn) {
+  const run = queue.then(fn);
+  queue = run.catch(() => {});
+  return run;
+}
+
+function wantedLandmarkFile() {
+  const landmarksOnly = settings.landmarksOnly ?? !settings.segmentation;
+  return landmarkFile(settings.model, !landmarksOnly);
+}
+
+// Loads (or switches to) the sessions for the current settings; WebGPU falls back to WASM.
+async function loadModels() {
+  let backend = settings.backend;
+  if (backend === "webgpu" && !navigator.gpu) {
+    showMessage("WebGPU is not available in this browser: using WASM.", "info");
+    backend = "wasm";
+  }
+  const file = wantedLandmarkFile();
+  if (models && models.backend === backend && models.file === file) return;
+  let next;
+  try {
+    const ort = await loadRuntime(backend, boot.progress, { proxy: settings.proxy });
+    next = await PoseModels.create(ort, backend, store, DETECTOR_FILE, file);
+  } catch (error) {
+    if (backend !== "webgpu" || error instanceof LoadError && /checksum|failed to load/.test(error.message)) throw error;
+    console.warn("[blazepose] WebGPU failed, falling back to WASM:", error);
+    showMessage(`WebGPU failed (${error.message}): using WASM.`, "info");
+    backend = "wasm";
+    const ort = await loadRuntime(backend, boot.progress, { proxy: settings.proxy });
+    next = await PoseModels.create(ort, backend, store, DETECTOR_FILE, file);
+  }
+  next.file = file;
+  const previous = models;
+  models = next;
+  activeBackend = backend;
+  if (previous) await previous.release();
+}
+
+function pySettings() {
+  return {
+    smoothing: settings.smoothing,
+    minDetectionConfidence: settings.minDetectionConfidence,
+    minTrackingConfidence: settings.minTrackingConfidence,
+  };
+}
+
+async function setOptions(changes = {}) {
+  return exclusive(async () => {
+    const before = JSON.stringify(pySettings());
+    for (const key of Object.keys(changes)) {
+      if (!(key in settings)) throw new Error(`setOptions: unknown option ${key}`);
+    }
+    if (changes.model !== undefined && !MODELS.includes(changes.model))
+      throw new Error(`setOptions: model must be one of ${MODELS}`);
+    if (changes.backend !== undefined && !BACKENDS.includes(changes.backend))
+      throw new Error(`setOptions: backend must be one of ${BACKENDS}`);
+    Object.assign(settings, changes);
+    await loadModels();
+    if (JSON.stringify(pySettings()) !== before) py.configure(pySettings());
+    maskLayer.reset();
+    showSettings();
+    return { ...settings, backend: activeBackend };
+  });
+}
+
+// --- sources and the live loop -------------------------------------------------------------
+
+const video = $("video");
+let liveToken = 0; // bumps whenever the source changes; stale loops stop
+let apiDriven = false;
+
+function stopLive() {
+  liveToken++;
+  stopVideo(video);
+}
+
+function runLive(timeSource) {
+  const token = ++liveToken;
+  const next = () => {
+    if (token !== liveToken) return;
+    if (video.requestVideoFrameCallback) video.requestVideoFrameCallback(tick);
+    else requestAnimationFrame(tick);
+  };
+  const tick = async () => {
+    if (token !== liveToken) return;
+    if (!apiDriven && video.readyState >= 2 && !video.paused) {
+      try {
+        await exclusive(() => trackFrame(video, timeSource()));
+      } catch (error) {
+        showMessage(`Tracking failed: ${error.message}`);
+        console.error(error);
+        return;
+      }
+    }
+    next();
+  };
+  next();
+}
+
+async function trackImage(bitmap) {
+  liveToken++;
+  await exclusive(async () => {
+    py.reset();
+    maskLayer.reset();
+    return trackFrame(bitmap, 0);
+  });
+}
+
+async function useSource(kind, file) {
+  showMessage("");
+  stopLive();
+  $("facing-label").hidden = kind !== "camera";
+  try {
+    if (kind === "camera") {
+      await startCamera(video, $("facing").value || null, () => {
+        if (video.srcObject) showMessage("The camera stopped (disconnected or access revoked).");
+      });
+      await fillCameraList();
+      exclusive(() => py.reset());
+      runLive(() => performance.now());
+    } else if (kind === "sample") {
+      await playSample(video);
+      exclusive(() => py.reset());
+      runLive(() => performance.now());
+    } else if (kind === "file" && file) {
+      const opened = await openFile(video, file);
+      if (opened.kind === "image") await trackImage(opened.bitmap);
+      else {
+        exclusive(() => py.reset());
+        runLive(() => performance.now());
+      }
+    } else if (kind === "url") {
+      if (/\.(png|jpe?g|webp|gif|bmp)$/i.test(file)) await trackImage(await openImageUrl(file));
+      else {
+        await playVideoUrl(video, file);
+        exclusive(() => py.reset());
+        runLive(() => performance.now());
+      }
+    }
+  } catch (error) {
+    showMessage(error instanceof SourceError ? error.message : `Source failed: ${error.message}`);
+  }
+}
+
+async function fillCameraList() {
+  const cameras = await listCameras();
+  const select = $("facing");
+  const chosen = select.value;
+  select.replaceChildren(
+    ...cameras.map((camera, i) => new Option(camera.label || `Camera ${i + 1}`, camera.deviceId)),
+  );
+  if (chosen) select.value = chosen;
+  $("facing-label").hidden = cameras.length < 2;
+}
+
+function wireControls() {
+  $("backend").querySelector('[value="webgpu"]').disabled = !navigator.gpu;
+  $("source").addEventListener("change", () => {
+    const kind = $("source").value;
+    if (kind === "file") $("file").click();
+    else if (kind === "none") stopLive();
+    else useSource(kind);
+  });
+  $("file").addEventListener("change", () => {
+    const file = $("file").files[0];
+    if (file) useSource("file", file);
+  });
+  $("facing").addEventListener("change", () => useSource("camera"));
+  const apply = (changes) =>
+    setOptions(changes).catch((error) => showMessage(error.message));
+  $("model").addEventListener("change", () => apply({ model: $("model").value }));
+  $("backend").addEventListener("change", () => apply({ backend: $("backend").value }));
+  $("segmentation").addEventListener("change", () =>
+    apply({ segmentation: $("segmentation").checked }),
+  );
+  $("smoothing").addEventListener("change", () => apply({ smoothing: $("smoothing").checked }));
+  for (const [id, key] of [
+    ["min-detection", "minDetectionConfidence"],
+    ["min-tracking", "minTrackingConfidence"],
+  ]) {
+    $(id).value = settings[key];
+    $(`${id}-value`).textContent = Number(settings[key]).toFixed(2);
+    $(id).addEventListener("input", () => ($(`${id}-value`).textContent = Number($(id).value).toFixed(2)));
+    $(id).addEventListener("change", () => apply({ [key]: Number($(id).value) }));
+  }
+}
+
+// --- start-up ------------------------------------------------------------------------------
+
+async function start() {
+  const reason = unsupportedReason();
+  if (reason) throw new LoadError(`Unsupported browser: ${reason} Use a recent Chrome, Edge, Firefox or Safari.`);
+  const sourceKind = option("source", "sample");
+  // Everything downloads in parallel: Python, ONNX Runtime, the models, the sample clip.
+  const pyStart = step("python", "Starting Python (Pyodide + blazepose)", boot.pyReady);
+  pyStart.catch(() => {});
+  const file = wantedLandmarkFile();
+  const backend = settings.backend === "webgpu" && !navigator.gpu ? "wasm" : settings.backend;
+  const ready = step(
+    "models",
+    `Loading ONNX Runtime (${backend}) and models (${DETECTOR_FILE}, ${file})`,
+    Promise.all([store.load(DETECTOR_FILE), store.load(file), loadRuntime(backend, boot.progress, { proxy: settings.proxy })]).then(
+      () => loadModels(),
+    ),
+  );
+  ready.catch(() => {});
+  const timeout = new Promise((_, reject) =>
+    setTimeout(() => reject(new LoadError("Python did not start within 90 s.")), 90000),
+  );
+  py = await Promise.race([pyStart, timeout]);
+  py.setBridge(bridge);
+  py.configure(pySettings());
+  await ready;
+  showSettings();
+  wireControls();
+  $("loading").hidden = true;
+  boot.readyMs = performance.now() - boot.t0;
+  if (sourceKind === "camera" || sourceKind === "sample") {
+    $("source").value = sourceKind;
+    useSource(sourceKind);
+  } else if (sourceKind !== "none") {
+    $("source").value = "none";
+    useSource("url", sourceKind);
+  } else {
+    $("source").value = "none";
+  }
+}
+
+const ready = start();
+ready.catch((error) => loadingFailed(error.message));
+
+window.blazepose = {
+  ready: ready.then(() => ({ ...settings, backend: activeBackend, threads: threadCount() })),
+  // Tracks one frame (stops the live source on first use, so calls stay deterministic).
+  async processFrame(source, timeMs) {
+    await ready;
+    if (!apiDriven) {
+      apiDriven = true;
+      stopLive();
+    }
+    return exclusive(() => trackFrame(source, timeMs));
+  },
+  setOptions: async (changes) => {
+    await ready;
+    return setOptions(changes);
+  },
+  async reset() {
+    await ready;
+    return exclusive(() => {
+      py.reset();
+      maskLayer.reset();
+    });
+  },
+  get options() {
+    return { ...settings, backend: activeBackend };
+  },
+};

@@ -1,0 +1,80 @@
+// Loading progress: counts the bytes of every large download (Pyodide, ORT, models) and
+// the start-up steps, for the loading screen. A classic script so it runs before PyScript
+// starts fetching; it wraps window.fetch to count response bytes as they stream in.
+(() => {
+  "use strict";
+  const files = new Map(); // url -> {loaded, total}
+  const listeners = new Set();
+  const steps = new Map(); // name -> {state: "run"|"done"|"fail", text}
+
+  const emit = () => {
+    let loaded = 0;
+    let total = 0;
+    for (const f of files.values()) {
+      loaded += f.loaded;
+      total += Math.max(f.total, f.loaded);
+    }
+    for (const listener of listeners) listener({ loaded, total, steps });
+  };
+
+  const progress = {
+    onChange(listener) {
+      listeners.add(listener);
+      emit();
+      return () => listeners.delete(listener);
+    },
+    expect(url, total) {
+      const f = files.get(url) || { loaded: 0, total: 0 };
+      f.total = Math.max(f.total, total || 0);
+      files.set(url, f);
+      emit();
+    },
+    add(url, bytes) {
+      const f = files.get(url) || { loaded: 0, total: 0 };
+      f.loaded += bytes;
+      files.set(url, f);
+      emit();
+    },
+    step(name, state, text) {
+      steps.set(name, { state, text: text || name });
+      emit();
+    },
+    // Wraps a Response so that reading its body reports progress under `url`.
+    track(url, response) {
+      if (!response.ok || !response.body) return response;
+      progress.expect(url, Number(response.headers.get("content-length")) || 0);
+      const counter = new TransformStream({
+        transform(chunk, controller) {
+          progress.add(url, chunk.byteLength);
+          controller.enqueue(chunk);
+        },
+      });
+      return new Response(response.body.pipeThrough(counter), {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
+    },
+  };
+
+  // PyScript/Pyodide fetch their runtime through window.fetch: count those bytes too.
+  const counted = /\/vendor\/pyodide\/|\/python\.zip$|\/vendor\/ort\//;
+  const originalFetch = window.fetch.bind(window);
+  window.fetch = async (input, init) => {
+    const response = await originalFetch(input, init);
+    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    return counted.test(new URL(url, location.href).pathname) ? progress.track(url, response) : response;
+  };
+
+  // app.py calls window.blazeposePyReady(api) once the Python side is importable, or
+  // window.blazeposePyFailed(message) when it is not.
+  let resolvePy;
+  let rejectPy;
+  const pyReady = new Promise((resolve, reject) => {
+    resolvePy = resolve;
+    rejectPy = reject;
+  });
+  window.blazeposePyReady = (api) => resolvePy(api);
+  window.blazeposePyFailed = (message) => rejectPy(new Error(String(message)));
+  window.__blazeposeBoot = { progress, pyReady, t0: performance.now() };
+})();
