@@ -21,6 +21,7 @@ from blazepose.tflite_to_onnx import (
     InputSpec,
     UnsupportedOperatorError,
     convert_graph,
+    convert_tflite,
     read_tflite,
 )
 from blazepose.tflite_to_onnx.densify import SparseDim, SparseTensor, densify
@@ -334,3 +335,22 @@ def test_conversion_is_deterministic(lite_specs):
     assert (
         build_model(data, spec).SerializeToString() == build_model(data, spec).SerializeToString()
     )
+
+
+def test_float16_weight_storage_is_lossless(lite_specs):
+    """fp16 initializers + Cast give bit-identical outputs to the all-float32 graph."""
+    data, specs = lite_specs
+    spec = specs["pose_landmark_lite.onnx"]
+    shipped = build_model(data, spec)
+    float32 = convert_tflite(data, spec.input_spec, spec.outputs)
+    assert sum(i.data_type == onnx.TensorProto.FLOAT16 for i in shipped.graph.initializer) > 100
+    assert not any(i.data_type == onnx.TensorProto.FLOAT16 for i in float32.graph.initializer)
+    image = np.random.default_rng(7).integers(0, 256, (1, 256, 256, 4), np.uint8)
+    results = []
+    for model in (shipped, float32):
+        session = ort.InferenceSession(
+            model.SerializeToString(), providers=["CPUExecutionProvider"]
+        )
+        results.append(session.run(None, {"rgba": image}))
+    for a, b in zip(*results, strict=True):
+        np.testing.assert_array_equal(a, b)
