@@ -91,19 +91,20 @@ def _spatial_pads(ctx: Context, op: Operator, kernel_hw, stride_hw, dilation_hw)
     return [top, left, bottom, right]
 
 
-def _activation(ctx: Context, value: str, op: Operator, output: str | None = None) -> str:
+def _activation(ctx: Context, value: str, op: Operator) -> str:
+    """Apply the op's fused activation to `value`."""
     kind = op.options.get("FusedActivationFunction", "NONE")
     b = ctx.builder
     if kind == "NONE":
-        return value if output is None else b.node("Identity", [value], output)
+        return value
     if kind == "RELU":
-        return b.node("Relu", [value], output)
+        return b.node("Relu", [value])
     if kind == "RELU6":
-        return b.node("Clip", [value, b.const(np.float32(0)), b.const(np.float32(6))], output)
+        return b.node("Clip", [value, b.const(np.float32(0)), b.const(np.float32(6))])
     if kind == "RELU_N1_TO_1":
-        return b.node("Clip", [value, b.const(np.float32(-1)), b.const(np.float32(1))], output)
+        return b.node("Clip", [value, b.const(np.float32(-1)), b.const(np.float32(1))])
     if kind == "TANH":
-        return b.node("Tanh", [value], output)
+        return b.node("Tanh", [value])
     raise UnsupportedOperatorError(f"fused activation {kind} is not supported")
 
 
@@ -111,76 +112,49 @@ def _record(ctx: Context, op: Operator, value: str) -> None:
     ctx.names[op.outputs[0]] = value
 
 
-def _finish(ctx: Context, op: Operator, value_node: Callable[[], str]) -> None:
-    """Run the node builder, then the fused activation, and record the output name."""
-    ctx.names[op.outputs[0]] = _activation(ctx, value_node(), op)
-
-
-def _bias(ctx: Context, op: Operator) -> list[str]:
+def _conv(ctx: Context, op: Operator, weight_oihw: np.ndarray, group: int) -> None:
+    o = op.options
+    kernel = weight_oihw.shape[2:]
+    stride, dilation = (o["StrideH"], o["StrideW"]), (o["DilationHFactor"], o["DilationWFactor"])
+    inputs = [ctx.value(op.inputs[0]), ctx.builder.const(weight_oihw, "weight")]
     if len(op.inputs) > 2 and op.inputs[2] >= 0:
-        return [ctx.builder.const(ctx.constant(op.inputs[2]).astype(np.float32), "bias")]
-    return []
+        inputs.append(ctx.builder.const(ctx.constant(op.inputs[2]).astype(np.float32), "bias"))
+    conv = ctx.builder.node(
+        "Conv",
+        inputs,
+        kernel_shape=list(kernel),
+        strides=list(stride),
+        dilations=list(dilation),
+        pads=_spatial_pads(ctx, op, kernel, stride, dilation),
+        group=group,
+    )
+    _record(ctx, op, _activation(ctx, conv, op))
 
 
 def conv_2d(ctx: Context, op: Operator) -> None:
-    o = op.options
-    weight = ctx.constant(op.inputs[1]).astype(np.float32)  # OHWI
-    kernel = weight.shape[1:3]
-    stride, dilation = (o["StrideH"], o["StrideW"]), (o["DilationHFactor"], o["DilationWFactor"])
-    w = ctx.builder.const(weight.transpose(0, 3, 1, 2), "weight")
-    _finish(
-        ctx,
-        op,
-        lambda: ctx.builder.node(
-            "Conv",
-            [ctx.value(op.inputs[0]), w, *_bias(ctx, op)],
-            kernel_shape=list(kernel),
-            strides=list(stride),
-            dilations=list(dilation),
-            pads=_spatial_pads(ctx, op, kernel, stride, dilation),
-            group=1,
-        ),
-    )
+    weight = ctx.constant(op.inputs[1]).astype(np.float32)  # O x H x W x I
+    _conv(ctx, op, weight.transpose(0, 3, 1, 2), group=1)
 
 
 def depthwise_conv_2d(ctx: Context, op: Operator) -> None:
-    o = op.options
     weight = ctx.constant(op.inputs[1]).astype(np.float32)  # 1 x H x W x (C*M)
     channels = ctx.shape(op.inputs[0])[3]
-    if weight.shape[3] != channels * o["DepthMultiplier"]:
+    if weight.shape[3] != channels * op.options["DepthMultiplier"]:
         raise ValueError("depthwise weight does not match channels x depth multiplier")
-    kernel = weight.shape[1:3]
-    stride, dilation = (o["StrideH"], o["StrideW"]), (o["DilationHFactor"], o["DilationWFactor"])
-    w = ctx.builder.const(weight.transpose(3, 0, 1, 2), "weight")  # (C*M) x 1 x H x W
-    _finish(
-        ctx,
-        op,
-        lambda: ctx.builder.node(
-            "Conv",
-            [ctx.value(op.inputs[0]), w, *_bias(ctx, op)],
-            kernel_shape=list(kernel),
-            strides=list(stride),
-            dilations=list(dilation),
-            pads=_spatial_pads(ctx, op, kernel, stride, dilation),
-            group=channels,
-        ),
-    )
+    _conv(ctx, op, weight.transpose(3, 0, 1, 2), group=channels)  # (C*M) x 1 x H x W
 
 
 def max_pool_2d(ctx: Context, op: Operator) -> None:
     o = op.options
     kernel, stride = (o["FilterHeight"], o["FilterWidth"]), (o["StrideH"], o["StrideW"])
-    _finish(
-        ctx,
-        op,
-        lambda: ctx.builder.node(
-            "MaxPool",
-            [ctx.value(op.inputs[0])],
-            kernel_shape=list(kernel),
-            strides=list(stride),
-            pads=_spatial_pads(ctx, op, kernel, stride, (1, 1)),
-        ),
+    pool = ctx.builder.node(
+        "MaxPool",
+        [ctx.value(op.inputs[0])],
+        kernel_shape=list(kernel),
+        strides=list(stride),
+        pads=_spatial_pads(ctx, op, kernel, stride, (1, 1)),
     )
+    _record(ctx, op, _activation(ctx, pool, op))
 
 
 def _nchw_operand(ctx: Context, index: int, out_rank: int) -> str:
@@ -196,7 +170,7 @@ def _nchw_operand(ctx: Context, index: int, out_rank: int) -> str:
 def add(ctx: Context, op: Operator) -> None:
     rank = len(ctx.shape(op.outputs[0]))
     a, b = (_nchw_operand(ctx, i, rank) for i in op.inputs[:2])
-    _finish(ctx, op, lambda: ctx.builder.node("Add", [a, b]))
+    _record(ctx, op, _activation(ctx, ctx.builder.node("Add", [a, b]), op))
 
 
 def pad(ctx: Context, op: Operator) -> None:
@@ -206,9 +180,8 @@ def pad(ctx: Context, op: Operator) -> None:
         pads = pads[list(NHWC_TO_NCHW)]
     onnx_pads = [int(v) for v in pads[:, 0]] + [int(v) for v in pads[:, 1]]
     b = ctx.builder
-    ctx.names[op.outputs[0]] = b.node(
-        "Pad", [ctx.value(op.inputs[0]), b.int64s(onnx_pads, "pads")], mode="constant"
-    )
+    padded = b.node("Pad", [ctx.value(op.inputs[0]), b.int64s(onnx_pads, "pads")], mode="constant")
+    _record(ctx, op, padded)
 
 
 def resize_bilinear(ctx: Context, op: Operator) -> None:
@@ -222,12 +195,13 @@ def resize_bilinear(ctx: Context, op: Operator) -> None:
     else:
         mode = "asymmetric"
     b = ctx.builder
-    ctx.names[op.outputs[0]] = b.node(
+    resized = b.node(
         "Resize",
         [ctx.value(op.inputs[0]), "", "", b.int64s([n, c, int(size[0]), int(size[1])], "sizes")],
         mode="linear",
         coordinate_transformation_mode=mode,
     )
+    _record(ctx, op, resized)
 
 
 def reshape(ctx: Context, op: Operator) -> None:
@@ -237,13 +211,15 @@ def reshape(ctx: Context, op: Operator) -> None:
     if len(in_shape) == 4 and not layouts_agree(in_shape):
         # Back to NHWC so the elements are flattened in TFLite's order.
         src = b.node("Transpose", [src], perm=list(NCHW_TO_NHWC))
-    if len(out_shape) == 4:
+    if len(out_shape) == 4 and layouts_agree(out_shape):
         n, h, w, c = out_shape
-        if layouts_agree(out_shape):
-            return _record(ctx, op, b.node("Reshape", [src, b.int64s([n, c, h, w], "shape")]))
+        out = b.node("Reshape", [src, b.int64s([n, c, h, w], "shape")])
+    elif len(out_shape) == 4:
         out = b.node("Reshape", [src, b.int64s(out_shape, "shape")])
-        return _record(ctx, op, b.node("Transpose", [out], perm=list(NHWC_TO_NCHW)))
-    _record(ctx, op, b.node("Reshape", [src, b.int64s(out_shape, "shape")]))
+        out = b.node("Transpose", [out], perm=list(NHWC_TO_NCHW))
+    else:
+        out = b.node("Reshape", [src, b.int64s(out_shape, "shape")])
+    _record(ctx, op, out)
 
 
 def concatenation(ctx: Context, op: Operator) -> None:
@@ -252,18 +228,19 @@ def concatenation(ctx: Context, op: Operator) -> None:
     if rank == 4:
         axis = NHWC_TO_NCHW.index(axis)
     inputs = [_nchw_operand(ctx, i, rank) for i in op.inputs]
-    _finish(ctx, op, lambda: ctx.builder.node("Concat", inputs, axis=axis))
+    _record(ctx, op, _activation(ctx, ctx.builder.node("Concat", inputs, axis=axis), op))
 
 
 def depth_to_space(ctx: Context, op: Operator) -> None:
     # TFLite's NHWC depth index is (row_in_block * bs + col_in_block) * C + c: ONNX DCR order.
-    ctx.names[op.outputs[0]] = ctx.builder.node(
+    out = ctx.builder.node(
         "DepthToSpace", [ctx.value(op.inputs[0])], blocksize=op.options["BlockSize"], mode="DCR"
     )
+    _record(ctx, op, out)
 
 
 def logistic(ctx: Context, op: Operator) -> None:
-    ctx.names[op.outputs[0]] = ctx.builder.node("Sigmoid", [ctx.value(op.inputs[0])])
+    _record(ctx, op, ctx.builder.node("Sigmoid", [ctx.value(op.inputs[0])]))
 
 
 def dequantize(ctx: Context, op: Operator) -> None:
