@@ -78,7 +78,7 @@ def _video_frames(media: Path) -> list[Image.Image]:
     return frames
 
 
-def test_images(media: Path, size: int) -> list[tuple[str, np.ndarray]]:
+def parity_inputs(media: Path, size: int) -> list[tuple[str, np.ndarray]]:
     """(label, HxWx3 uint8) inputs: random, photo crops, video-frame crops."""
     rng = np.random.default_rng(20240601)
     cases = [(f"random{i}", rng.integers(0, 256, (size, size, 3), np.uint8)) for i in range(2)]
@@ -91,9 +91,6 @@ def test_images(media: Path, size: int) -> list[tuple[str, np.ndarray]]:
             (f"{VIDEO}#{VIDEO_FRAMES[i]}", _square(frame.convert("RGB"), size, (0.5, 0.55, 0.9)))
         )
     return cases
-
-
-test_images.__test__ = False  # a helper, not a test
 
 
 class TfliteReference:
@@ -157,15 +154,6 @@ def manifest() -> dict:
     return build_models(NODE_MODULES, MODELS)  # incremental: reuses up-to-date files
 
 
-@pytest.fixture(scope="session")
-def media() -> Path:
-    from conftest import MEDIA
-
-    if not MEDIA.is_dir():
-        pytest.skip(f"shared media not found at {MEDIA}")
-    return MEDIA
-
-
 SPECS = {spec.filename: spec for spec in model_specs()}
 REFERENCES: dict[str, TfliteReference] = {}
 
@@ -192,13 +180,13 @@ def worst_errors(session, source: str, images, detector: bool) -> dict[str, tupl
 
 @pytest.mark.slow
 @pytest.mark.parametrize("filename", list(SPECS))
-def test_onnx_matches_tflite(filename: str, manifest: dict, media: Path):
+def test_onnx_matches_tflite(filename: str, manifest: dict, media_dir: Path):
     spec = SPECS[filename]
     assert filename in manifest["models"]
     detector = spec.outputs is DETECTOR_OUTPUTS
     size = 224 if detector else 256
     session = onnx_session(MODELS / filename)
-    worst = worst_errors(session, spec.source, test_images(media, size), detector)
+    worst = worst_errors(session, spec.source, parity_inputs(media_dir, size), detector)
     print(f"\n{filename}: " + ", ".join(f"{k} {v:.2e} ({at})" for k, (v, at) in worst.items()))
     tolerance = DETECTOR_TOLERANCE if detector else LANDMARK_TOLERANCE
     assert set(worst) == set(tolerance) - ({"segmentation"} if spec.drop_outputs else set())
@@ -215,13 +203,13 @@ def test_onnx_matches_tflite(filename: str, manifest: dict, media: Path):
     ],
     ids=["lite-resize-asymmetric", "lite-same-pad-at-start", "detector-resize-asymmetric"],
 )
-def test_parity_check_catches_converter_mistakes(filename, broken, media: Path):
+def test_parity_check_catches_converter_mistakes(filename, broken, media_dir: Path):
     """The parity check must fail when a padding or resize flag is converted wrongly."""
     spec = SPECS[filename]
     detector = spec.outputs is DETECTOR_OUTPUTS
     model = build_onnx(read_source(NODE_MODULES, spec.source), spec, broken)
     session = onnx_session(model.SerializeToString())
-    images = [c for c in test_images(media, 224 if detector else 256) if "/" in c[0]][:2]
+    images = [c for c in parity_inputs(media_dir, 224 if detector else 256) if "/" in c[0]][:2]
     worst = worst_errors(session, spec.source, images, detector)
     tolerance = DETECTOR_TOLERANCE if detector else LANDMARK_TOLERANCE
     failures = over_tolerance({k: v for k, (v, _) in worst.items()}, tolerance)
