@@ -1,7 +1,18 @@
 """TFLite -> ONNX conversion for exactly the operators the BlazePose models use.
 
-No TensorFlow needed: the flatbuffer is read with the `tflite` package, the graph written
-with `onnx`. Bump CONVERTER_VERSION whenever the produced graphs change, so that
+No TensorFlow needed: the flatbuffer is read with the `tflite` package (`reader`), sparse
+weights are decoded (`densify`), each operator becomes ONNX nodes (`operators`, `convert`)
+and the graph is shaped for the browser (`shaping`: pad folding, float16 weight storage,
+pruning of unwanted outputs).
+
+Layout: 4-D activations are NCHW throughout, so no Transpose surrounds each convolution;
+transposes remain only at the uint8 RGBA input, before RESHAPEs that flatten real NHWC data
+(the detector heads) and at NHWC outputs (heatmap). A graph that instead keeps NHWC between
+operators and wraps each one in Transpose pairs runs as fast in ONNX Runtime only because
+its basic optimisations cancel the pairs (352 -> 2 Transposes on the full landmark model);
+without optimisation it is slower.
+
+Bump CONVERTER_VERSION whenever the produced graphs change, so that
 `blazepose.model_build` rebuilds its outputs.
 """
 
