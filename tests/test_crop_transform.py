@@ -6,6 +6,7 @@ from blazepose.crop_transform import (
     canvas_transform,
     compose_affine,
     detector_letterbox,
+    gpu_sampling,
     invert_affine,
     roi_crop_transform,
     roi_crop_transform_and_padding,
@@ -82,3 +83,13 @@ def test_canvas_transform_half_pixel_correction():
     m = canvas_transform(t)
     x, y = apply_affine(t, 10, 20)
     assert apply_affine(m, x + 0.5, y + 0.5) == pytest.approx((10.5, 20.5))
+
+
+def test_gpu_sampling_centres_and_canvas_equivalence():
+    half = roi_crop_transform(Rect(0.5, 0.5, 1.0, 1.0, 0.0), 512, 512, 256)
+    g = gpu_sampling(half)
+    # Crop pixel 0 covers image pixels 0..1: GPU sampling reads their midpoint.
+    assert apply_affine(g, 0, 0) == pytest.approx((0.5, 0.5))
+    assert apply_affine(g, 255, 255) == pytest.approx((510.5, 510.5))
+    t = roi_crop_transform(Rect(0.45, 0.55, 0.3, 0.4, 0.7), 640, 480, 256)
+    assert canvas_transform(gpu_sampling(t)) == pytest.approx(invert_affine(t))

@@ -105,3 +105,12 @@ def canvas_transform(crop_to_image: Affine) -> Affine:
     """
     a, b, c, d, e, f = invert_affine(crop_to_image)
     return (a, b, c, d, e + 0.5 - 0.5 * (a + c), f + 0.5 - 0.5 * (b + d))
+
+
+def gpu_sampling(crop_to_image: Affine) -> Affine:
+    """The same crop sampled like MediaPipe's GPU converters (the web solution's path):
+    crop pixel centres map to ROI-relative centres, i.e. crop (u, v) samples image index
+    T(u + 0.5, v + 0.5) - 0.5 instead of T(u, v). For canvas this is simply
+    ``invert_affine(T)`` as the ``setTransform`` matrix."""
+    a, b, c, d, e, f = crop_to_image
+    return (a, b, c, d, e + 0.5 * (a + c) - 0.5, f + 0.5 * (b + d) - 0.5)

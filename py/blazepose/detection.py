@@ -50,9 +50,9 @@ def decode_detections(
     # margin keeps borderline cases for the exact comparison below.
     logit_floor = _logit(min_score) - 1e-6
     detections: list[Detection] = []
-    for i, logit in enumerate(scores):
-        if logit < logit_floor:
-            continue
+    candidates = [i for i, logit in enumerate(scores) if logit >= logit_floor]
+    for i in candidates:
+        logit = scores[i]
         logit = -clip if logit < -clip else (clip if logit > clip else logit)
         score = 1.0 / (1.0 + exp(-logit))
         if score < min_score:

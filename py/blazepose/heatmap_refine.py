@@ -3,10 +3,27 @@ mediapipe/calculators/util/refine_landmarks_from_heatmap_calculator.cc)."""
 
 import math
 from collections.abc import Sequence
+from operator import mul
 
 from . import constants as C
 
 Landmark = tuple[float, ...]
+
+# math.sumprod exists from Python 3.12 (Pyodide has it); same sum otherwise.
+sumprod = getattr(math, "sumprod", None) or (lambda a, b: sum(map(mul, a, b)))
+
+_offsets: dict[tuple[int, int], tuple[list[int], list[int]]] = {}
+
+
+def _window_offsets(n_cols: int, n_rows: int) -> tuple[list[int], list[int]]:
+    """Column and row offset of each cell of a row-major window."""
+    key = (n_cols, n_rows)
+    if key not in _offsets:
+        _offsets[key] = (
+            list(range(n_cols)) * n_rows,
+            [r for r in range(n_rows) for _ in range(n_cols)],
+        )
+    return _offsets[key]
 
 
 def refine_landmarks_from_heatmap(
@@ -50,22 +67,20 @@ def refine_landmarks_from_heatmap(
         if begin_row >= end_row or begin_col >= end_col:
             continue
         start, stop = begin_col * channels + k, end_col * channels
-        rows = [
-            heatmap[r * row_size + start : r * row_size + stop : channels]
-            for r in range(begin_row, end_row)
-        ]
-        max_logit = max(max(row) for row in rows)
+        values: list[float] = []
+        for r in range(begin_row * row_size, end_row * row_size, row_size):
+            values += heatmap[r + start : r + stop : channels]
+        max_logit = max(values)
         if max_logit < logit_min - 1e-6:
             continue
-        total = weighted_col = weighted_row = max_conf = 0.0
-        for r, row in enumerate(rows, begin_row):
-            row_sum = 0.0
-            for c, v in enumerate(row, begin_col):
-                conf = 1.0 / (1.0 + exp(-v)) if v > -700.0 else 0.0
-                row_sum += conf
-                weighted_col += c * conf
-            total += row_sum
-            weighted_row += r * row_sum
+        try:
+            confs = [1.0 / (1.0 + exp(-v)) for v in values]
+        except OverflowError:  # logits below about -709: sigmoid is 0
+            confs = [1.0 / (1.0 + exp(-v)) if v > -700.0 else 0.0 for v in values]
+        cols, rows = _window_offsets(end_col - begin_col, end_row - begin_row)
+        total = sum(confs)
+        weighted_col = begin_col * total + sumprod(confs, cols)
+        weighted_row = begin_row * total + sumprod(confs, rows)
         max_conf = 1.0 / (1.0 + exp(-max_logit)) if max_logit > -700.0 else 0.0
         if max_conf >= min_confidence_to_refine and total > 0.0:
             out[k] = (weighted_col / width / total, weighted_row / height / total, *lm[2:])
