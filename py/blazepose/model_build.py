@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -159,6 +160,13 @@ def _tflite_output_shapes(tflite_data: bytes) -> dict[str, tuple[int, ...]]:
     return {graph.tensors[i].name: graph.tensors[i].shape for i in graph.outputs}
 
 
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Readers (tests, a dev server) never see a half-written file."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_bytes(data)
+    os.replace(partial, path)
+
+
 def _up_to_date(entry: dict | None, path: Path, source_sha: str) -> bool:
     return (
         entry is not None
@@ -187,7 +195,7 @@ def build_models(node_modules: Path, out_dir: Path, force: bool = False) -> dict
             continue
         model_bytes = build_onnx(data, spec).SerializeToString()
         verify(model_bytes, spec, _tflite_output_shapes(data))
-        path.write_bytes(model_bytes)
+        _write_atomically(path, model_bytes)
         entries[spec.filename] = {
             "sha256": sha256(model_bytes),
             "bytes": len(model_bytes),
@@ -198,7 +206,7 @@ def build_models(node_modules: Path, out_dir: Path, force: bool = False) -> dict
     manifest = {"models": entries}
     text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
     if not manifest_path.is_file() or manifest_path.read_text() != text:
-        manifest_path.write_text(text)
+        _write_atomically(manifest_path, text.encode())
     return manifest
 
 
