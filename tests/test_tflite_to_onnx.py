@@ -354,3 +354,14 @@ def test_float16_weight_storage_is_lossless(lite_specs):
         results.append(session.run(None, {"rgba": image}))
     for a, b in zip(*results, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_only_spatial_zero_pads_are_folded():
+    # heavy: 5 spatial PADs before stride-2 convolutions, 3 channel PADs before residual ADDs.
+    spec = next(s for s in model_specs() if s.filename == "pose_landmark_heavy.onnx")
+    model = build_model(read_source(NODE_MODULES, spec.source), spec)
+    inits = {i.name: onnx.numpy_helper.to_array(i) for i in model.graph.initializer}
+    pads = [inits[n.input[1]] for n in model.graph.node if n.op_type == "Pad"]
+    assert len(pads) == 3
+    for p in pads:  # NCHW begin/end: only the channel end is padded
+        assert list(p[[0, 2, 3, 4, 6, 7]]) == [0, 0, 0, 0, 0, 0] and p[5] > 0
