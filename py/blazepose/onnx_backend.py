@@ -43,20 +43,21 @@ def warp_affine(
     y0 = np.floor(y)
     fx = (x - x0).astype(np.float32)[..., None]
     fy = (y - y0).astype(np.float32)[..., None]
-    x0 = x0.astype(np.int64)
-    y0 = y0.astype(np.int64)
+    x0 = x0.astype(np.int32)
+    y0 = y0.astype(np.int32)
 
-    flat = image.reshape(-1, channels).astype(np.float32)
-
-    def tap(xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
-        if replicate_border:
-            return flat[np.clip(ys, 0, height - 1) * width + np.clip(xs, 0, width - 1)]
+    # Gather the four taps of every output pixel at once from the uint8 image (no copy of it).
+    xs = np.stack((x0, x0 + 1, x0, x0 + 1))
+    ys = np.stack((y0, y0, y0 + 1, y0 + 1))
+    if replicate_border:
+        index = np.clip(ys, 0, height - 1) * width + np.clip(xs, 0, width - 1)
+        taps = np.take(image.reshape(-1, channels), index, axis=0).astype(np.float32)
+    else:
         inside = (xs >= 0) & (xs < width) & (ys >= 0) & (ys < height)
-        pixels = flat[np.where(inside, ys * width + xs, 0)]
-        return pixels * inside[..., None]
-
-    top = tap(x0, y0) * (1 - fx) + tap(x0 + 1, y0) * fx
-    bottom = tap(x0, y0 + 1) * (1 - fx) + tap(x0 + 1, y0 + 1) * fx
+        taps = np.take(image.reshape(-1, channels), np.where(inside, ys * width + xs, 0), axis=0)
+        taps = taps.astype(np.float32) * inside[..., None]
+    top = taps[0] * (1 - fx) + taps[1] * fx
+    bottom = taps[2] * (1 - fx) + taps[3] * fx
     out = np.floor(top * (1 - fy) + bottom * fy + 0.5)
     return np.clip(out, 0, 255).astype(np.uint8)
 
