@@ -157,7 +157,11 @@ function drawReplicatedBorder(ctx, src, w, h) {
 // The two models of one (backend, model, segmentation) choice, ready to run.
 export class PoseModels {
   static async create(ort, backend, store, detectorFile, landmarkFileName) {
-    const options = { executionProviders: [backend], graphOptimizationLevel: "all" };
+    const options = {
+      executionProviders: [backend],
+      graphOptimizationLevel: "all",
+      logSeverityLevel: 3, // errors only: ORT logs placement warnings through console.error
+    };
     const open = async (file) => {
       const bytes = await store.load(file);
       try {
@@ -167,7 +171,9 @@ export class PoseModels {
         throw new LoadError(`Model ${file} could not be opened on ${backend}: ${error.message}`);
       }
     };
-    const [detector, landmark] = await Promise.all([open(detectorFile), open(landmarkFileName)]);
+    // One after the other: the WebGPU EP refuses to create two sessions at once.
+    const detector = await open(detectorFile);
+    const landmark = await open(landmarkFileName);
     const models = new PoseModels(ort, backend, detector, landmark);
     if (backend !== "wasm") await models.warmUp(); // shader compilation on first run
     return models;

@@ -1,0 +1,301 @@
+"""End-to-end tests of the page in headless Chromium: start-up offline, live tracking of the
+sample clip, file and image input, the window.blazepose API, model/backend switching,
+parity with the CPython runner, and the promised error messages."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import numpy as np
+import pytest
+from blazepose.media_input import iter_video, read_image
+from blazepose.onnx_backend import OnnxBackend
+from blazepose.pck import Agreement
+from blazepose.track import track_frame
+from blazepose.tracker import PoseTracker, TrackerOptions
+from PIL import Image
+from playwright.sync_api import Browser, BrowserContext, Page, Route
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOT = ROOT / "docs" / "screenshot.png"
+PARITY_FRAMES = 30
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+LANDMARKS_ONLY = "pose_landmark_full_landmarks_only.onnx"
+
+
+@dataclass
+class PageLog:
+    requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def external(self) -> list[str]:
+        return [
+            u
+            for u in self.requests
+            if not u.startswith(("data:", "blob:")) and urlsplit(u).hostname not in LOCAL_HOSTS
+        ]
+
+
+def open_page(context: BrowserContext, url: str) -> tuple[Page, PageLog]:
+    """A page that records every request (aborting any that would leave 127.0.0.1)."""
+    log = PageLog()
+
+    def route(r: Route) -> None:
+        log.requests.append(r.request.url)
+        if urlsplit(r.request.url).hostname in LOCAL_HOSTS:
+            r.continue_()
+        else:
+            r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("console", lambda m: m.type == "error" and log.errors.append(m.text))
+    page.on("pageerror", lambda e: log.errors.append(str(e)))
+    page.goto(url)
+    return page, log
+
+
+def wait_ready(page: Page, timeout_s: float = 90) -> dict:
+    page.wait_for_function("window.blazepose !== undefined", timeout=timeout_s * 1000)
+    return page.evaluate(
+        """(ms) => Promise.race([window.blazepose.ready,
+            new Promise((_, no) => setTimeout(() => no(new Error('not ready')), ms))])""",
+        timeout_s * 1000,
+    )
+
+
+# Registers a listener collecting `blazepose:pose` details into window.__poses.
+COLLECT_POSES = """() => { window.__poses = [];
+    window.addEventListener('blazepose:pose', (e) => window.__poses.push(e.detail)); }"""
+
+
+def wait_for_poses(page: Page, count: int, timeout_s: float) -> list[dict]:
+    page.wait_for_function(
+        f"window.__poses.filter(p => p.landmarks).length >= {count}", timeout=timeout_s * 1000
+    )
+    return page.evaluate("window.__poses")
+
+
+def on_person(landmarks: list[list[float]]) -> bool:
+    """Shoulders and hips inside the central part of the pose2sim frame, where the athlete is."""
+    torso = [landmarks[i] for i in (11, 12, 23, 24)]
+    return all(0.15 < x < 0.9 and 0.1 < y < 0.9 for x, y, *_ in torso)
+
+
+def process_image_js(page: Page, url: str, time_ms: float) -> dict:
+    return page.evaluate(
+        """async ([url, t]) => {
+            const blob = await (await fetch(url)).blob();
+            const bitmap = await createImageBitmap(blob, {colorSpaceConversion: 'none'});
+            return window.blazepose.processFrame(bitmap, t);
+        }""",
+        [url, time_ms],
+    )
+
+
+@pytest.fixture(scope="module")
+def parity_frames(media_dir: Path, tmp_path_factory: pytest.TempPathFactory):
+    """The first frames of the pose2sim clip at 360x640, as PNG files and RGB arrays."""
+    folder = tmp_path_factory.mktemp("parity")
+    frames = []
+    for frame in iter_video(media_dir / "video" / "pose2sim_single_cam01.mp4"):
+        if frame.index >= PARITY_FRAMES:
+            break
+        image = Image.fromarray(frame.image).resize((360, 640), Image.BILINEAR)
+        image.save(folder / f"{frame.index:03d}.png")
+        frames.append((frame.index, frame.time_ms, np.asarray(image)))
+    return folder, frames
+
+
+def serve_folder(context: BrowserContext, prefix: str, folder: Path) -> None:
+    def fulfil(route: Route) -> None:
+        route.fulfill(path=folder / urlsplit(route.request.url).path.rsplit("/", 1)[-1])
+
+    context.route(f"**/{prefix}/*", fulfil)
+
+
+@pytest.fixture(scope="module")
+def api_page(browser: Browser, site_url: str):
+    """The page with no live source, driven through window.blazepose only."""
+    context = browser.new_context()
+    page, log = open_page(context, site_url + "index.html?source=none")
+    info = wait_ready(page)
+    yield page, log, info
+    context.close()
+
+
+def test_sample_clip_tracks_and_ui_inputs(browser: Browser, site_url: str, media_dir: Path) -> None:
+    """Cold start to the first drawn pose, live tracking, then image and video file input."""
+    context = browser.new_context(viewport={"width": 1280, "height": 760})
+    started = time.monotonic()
+    page, log = open_page(context, site_url)
+    page.evaluate(COLLECT_POSES)
+    info = wait_ready(page)
+    poses = wait_for_poses(page, 1, 60)
+    first_pose_s = time.monotonic() - started
+    print(f"first drawn pose {first_pose_s:.1f} s after page open; settings {info}")
+    assert info["threads"] >= 1 and page.evaluate("crossOriginIsolated")
+
+    poses = wait_for_poses(page, 8, 60)
+    tracked = [p for p in poses if p["landmarks"]]
+    assert all(on_person(p["landmarks"]) for p in tracked[1:])
+    assert all(len(p["landmarks"]) == 33 and len(p["landmarks"][0]) == 5 for p in tracked)
+    assert {"crop", "inference", "python", "draw"} <= set(tracked[-1]["timings"])
+    assert float(page.text_content("#stat-fps")) > 0
+    if os.environ.get("BLAZEPOSE_SCREENSHOT"):
+        SCREENSHOT.parent.mkdir(exist_ok=True)
+        page.screenshot(path=SCREENSHOT)
+
+    # A picked image: tracked once as a still.
+    page.evaluate(COLLECT_POSES)
+    page.set_input_files("#file", str(media_dir / "images" / "opencv_messi5.jpg"))
+    height, width = read_image(media_dir / "images" / "opencv_messi5.jpg").shape[:2]
+    page.wait_for_function(
+        f"window.__poses.some(p => p.landmarks && p.imageWidth === {width})", timeout=60000
+    )
+    assert page.evaluate("document.getElementById('frame').width") == width
+
+    # A picked video file plays and is tracked.
+    page.evaluate(COLLECT_POSES)
+    page.set_input_files("#file", str(ROOT / "static" / "sample" / "sample.mp4"))
+    page.wait_for_function("document.getElementById('video').currentSrc.startsWith('blob:')")
+    video_poses = wait_for_poses(page, 3, 60)
+    assert all(on_person(p["landmarks"]) for p in video_poses if p["landmarks"])
+
+    assert log.external() == []
+    assert log.errors == []
+    context.close()
+
+
+def test_browser_matches_cpython_runner(api_page, parity_frames) -> None:
+    """processFrame on decoded frames agrees with blazepose.track on the same pixels."""
+    page, log, _ = api_page
+    folder, frames = parity_frames
+    serve_folder(page.context, "parity", folder)
+    page.evaluate("window.blazepose.setOptions({model: 'full', backend: 'wasm', smoothing: true})")
+    page.evaluate("window.blazepose.reset()")
+    tracker = PoseTracker(TrackerOptions())
+    backend = OnnxBackend("full", landmarks_only=True)
+    agreement = Agreement()
+    for index, time_ms, rgb in frames:
+        ours = process_image_js(page, f"parity/{index:03d}.png", time_ms)
+        reference = track_frame(tracker, backend, rgb, 360, 640, time_ms)
+        agreement.add_frame(
+            index,
+            ours["landmarks"],
+            reference.landmarks if reference else None,
+            ours["worldLandmarks"],
+            reference.world_landmarks if reference else None,
+            360,
+            640,
+        )
+    print(f"browser vs CPython: PCK@0.2 {agreement.pck:.4f}, mean {agreement.mean_px:.2f} px")
+    assert agreement.frames == PARITY_FRAMES and agreement.scored > 0
+    assert agreement.frame_agreement == 1.0
+    assert agreement.pck >= 0.99
+    assert log.external() == [] and log.errors == []
+
+
+def test_model_backend_and_segmentation_switching(api_page, media_dir: Path) -> None:
+    page, log, _ = api_page
+    serve_folder(page.context, "images", media_dir / "images")
+    page.evaluate("window.blazepose.setOptions({backend: 'wasm', model: 'full'})")
+    page.evaluate("window.blazepose.reset()")
+    base = process_image_js(page, "images/opencv_messi5.jpg", 0)
+    assert base["landmarks"] and base["model"] == "full" and base["backend"] == "wasm"
+
+    def same_pose(detail: dict, tolerance: float, reference: dict = base) -> bool:
+        a = np.array(detail["landmarks"])[:, :2]
+        b = np.array(reference["landmarks"])[:, :2]
+        return float(np.abs(a - b).max()) < tolerance
+
+    page.evaluate("window.blazepose.setOptions({model: 'lite'})")
+    page.evaluate("window.blazepose.reset()")
+    lite = process_image_js(page, "images/opencv_messi5.jpg", 0)
+    assert lite["model"] == "lite" and lite["landmarks"] and same_pose(lite, 0.08)
+
+    page.evaluate("window.blazepose.setOptions({model: 'full', segmentation: true})")
+    page.evaluate("window.blazepose.reset()")
+    seg = process_image_js(page, "images/opencv_messi5.jpg", 0)
+    assert seg["landmarks"] and same_pose(seg, 0.01)
+    assert page.text_content("#stat-model") == "full (+seg)"
+
+    # WebGPU on SwiftShader (CPU): slow, so the lite model, but the same pose as WASM.
+    options = page.evaluate(
+        "window.blazepose.setOptions({backend: 'webgpu', model: 'lite', segmentation: false})"
+    )
+    assert options["backend"] == "webgpu", page.text_content("#message")
+    page.evaluate("window.blazepose.reset()")
+    gpu = process_image_js(page, "images/opencv_messi5.jpg", 0)
+    assert gpu["backend"] == "webgpu" and same_pose(gpu, 0.01, lite)
+    page.evaluate("window.blazepose.setOptions({backend: 'wasm', model: 'full'})")
+    assert log.external() == [] and log.errors == []
+
+
+def test_single_threaded_without_isolation(browser: Browser, plain_site_url: str) -> None:
+    context = browser.new_context()
+    page, log = open_page(context, plain_site_url + "index.html?source=none&model=lite")
+    info = wait_ready(page)
+    assert page.evaluate("crossOriginIsolated") is False
+    assert info["threads"] == 1 and page.text_content("#stat-threads").startswith("1")
+    detail = page.evaluate(
+        """() => { const c = document.createElement('canvas'); c.width = 320; c.height = 240;
+            const ctx = c.getContext('2d'); ctx.fillStyle = '#777'; ctx.fillRect(0, 0, 320, 240);
+            return window.blazepose.processFrame(c, 0); }"""
+    )  # an empty grey canvas: the pipeline runs and finds nobody
+    assert detail["landmarks"] is None
+    assert log.external() == [] and log.errors == []
+    context.close()
+
+
+def test_fake_camera_tracks_person(camera_browser: Browser, site_url: str) -> None:
+    context = camera_browser.new_context()
+    page, log = open_page(context, site_url + "index.html?source=camera&model=lite")
+    page.evaluate(COLLECT_POSES)
+    wait_ready(page)
+    started = time.monotonic()
+    poses = wait_for_poses(page, 6, 60)
+    print(f"camera: {len(poses)} frames, first poses after {time.monotonic() - started:.1f} s")
+    tracked = [p for p in poses if p["landmarks"]]
+    assert tracked[0]["imageWidth"] == 270 and tracked[0]["imageHeight"] == 480
+    assert all(on_person(p["landmarks"]) for p in tracked[1:])
+    assert log.external() == [] and log.errors == []
+    context.close()
+
+
+def test_denied_camera_message(browser: Browser, site_url: str) -> None:
+    context = browser.new_context(permissions=[])
+    page, _ = open_page(context, site_url + "index.html?source=camera")
+    wait_ready(page)
+    page.wait_for_selector("#message:not([hidden])", timeout=30000)
+    text = page.text_content("#message")
+    assert "Camera permission denied" in text or "No camera found" in text, text
+    context.close()
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "expected"),
+    [(b"", 404, "failed to load"), (b"not an onnx model", 200, "failed its checksum")],
+    ids=["missing", "corrupt"],
+)
+def test_bad_model_message(
+    browser: Browser, site_url: str, body: bytes, status: int, expected: str
+) -> None:
+    context = browser.new_context()
+    context.route(f"**/models/{LANDMARKS_ONLY}", lambda r: r.fulfill(status=status, body=body))
+    page = context.new_page()
+    page.goto(site_url + "index.html?source=none")
+    page.wait_for_selector(".loading-error", timeout=60000)
+    text = page.text_content(".loading-error")
+    assert LANDMARKS_ONLY in text and expected in text, text
+    context.close()
+
+
+def test_site_has_no_stray_media(dist_dir: Path) -> None:
+    """Only the committed sample clip ships; nothing from the shared test media."""
+    videos = sorted(p.name for p in dist_dir.rglob("*") if p.suffix in {".mp4", ".webm", ".y4m"})
+    assert videos == ["sample.mp4", "sample.webm"]
