@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from blazepose.crop_transform import detector_letterbox
-from blazepose.onnx_backend import OnnxBackend, to_rgba_batch, warp_affine
+from blazepose.onnx_backend import OnnxBackend, gl_pixel_centres, to_rgba_batch, warp_affine
 from conftest import MODELS
 
 # 2 x 3 single-channel image; values chosen so every bilinear mix is distinct.
@@ -93,3 +93,13 @@ def test_backend_outputs_are_flat_and_complete(full_backend: OnnxBackend) -> Non
 def test_unknown_model_is_rejected() -> None:
     with pytest.raises(ValueError, match="model must be one of"):
         OnnxBackend("medium")
+
+
+def test_gl_pixel_centres_shift_by_half_a_crop_pixel_minus_half_an_image_pixel() -> None:
+    # At 1:1 scale both conventions coincide.
+    assert gl_pixel_centres((1.0, 0.0, 0.0, 1.0, 3.0, 4.0)) == (1.0, 0.0, 0.0, 1.0, 3.0, 4.0)
+    # 2x downscale: output pixel u covers image [2u - 0.5, 2u + 1.5], centre 2u + 0.5.
+    assert gl_pixel_centres((2.0, 0.0, 0.0, 2.0, 0.0, 0.0)) == (2.0, 0.0, 0.0, 2.0, 0.5, 0.5)
+    # 90 degree rotation: the shift follows the rotated axes.
+    rotated = gl_pixel_centres((0.0, 2.0, -2.0, 0.0, 10.0, 0.0))
+    assert rotated == pytest.approx((0.0, 2.0, -2.0, 0.0, 8.5, 0.5))

@@ -51,7 +51,9 @@ def track(args: argparse.Namespace, out: TextIO) -> int:
 
     info = probe(args.input, folder_fps=args.fps)
     static = args.static or info.kind == "image"
-    backend = OnnxBackend(args.model, landmarks_only=True, models_dir=args.models_dir)
+    backend = OnnxBackend(
+        args.model, landmarks_only=True, models_dir=args.models_dir, sampling=args.sampling
+    )
     tracker = PoseTracker(TrackerOptions(static_image_mode=static, smooth_landmarks=args.smooth))
 
     frames: list[dict[str, Any]] = []
@@ -102,6 +104,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--fps", type=float, default=30.0, help="frame rate of a folder of images (default 30)"
     )
     track_p.add_argument("--models-dir", default="models", help="folder of the .onnx models")
+    track_p.add_argument(
+        "--sampling",
+        choices=("gl", "opencv"),
+        default="gl",
+        help="crop pixel-centre convention: gl = MediaPipe GPU/web (default), opencv = CPU",
+    )
     return parser
 
 

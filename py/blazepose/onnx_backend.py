@@ -16,6 +16,7 @@ Affine = tuple[float, float, float, float, float, float]
 DETECTOR_SIZE = 224  # pose_detection.tflite input
 LANDMARK_SIZE = 256  # pose_landmark_*.tflite input
 MODELS = ("lite", "full", "heavy")
+SAMPLINGS = ("opencv", "gl")
 
 _REPO_MODELS = Path(__file__).resolve().parents[2] / "models"
 
@@ -62,6 +63,18 @@ def warp_affine(
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
+def gl_pixel_centres(crop_to_image: Affine) -> Affine:
+    """The same crop sampled the way MediaPipe's GPU path (and so its web solution) does.
+
+    ImageToTensorConverterGl (mediapipe/calculators/tensor/image_to_tensor_converter_gl_texture.cc)
+    draws a textured quad: output pixel centre (u + 0.5, v + 0.5) samples the texture where
+    texel centres sit at +0.5. In OpenCV's integer-centre convention that is
+    T(u + 0.5, v + 0.5) - 0.5, a shift of half a crop pixel minus half an image pixel.
+    """
+    a, b, c, d, e, f = crop_to_image
+    return (a, b, c, d, e + 0.5 * (a + c) - 0.5, f + 0.5 * (b + d) - 0.5)
+
+
 def to_rgba_batch(rgb_or_rgba: np.ndarray) -> np.ndarray:
     """(S, S, 3|4) uint8 -> (1, S, S, 4) uint8 with opaque alpha (the models ignore alpha)."""
     size_y, size_x, channels = rgb_or_rgba.shape
@@ -96,9 +109,15 @@ class OnnxBackend:
         landmarks_only: bool = True,
         models_dir: str | Path = "models",
         threads: int | None = None,
+        sampling: str = "opencv",
     ) -> None:
+        """`sampling`: "opencv" (MediaPipe CPU, crop affines used as given) or "gl"
+        (MediaPipe GPU / web: pixel centres at +0.5, see gl_pixel_centres)."""
         if model not in MODELS:
             raise ValueError(f"model must be one of {MODELS}, got {model!r}")
+        if sampling not in SAMPLINGS:
+            raise ValueError(f"sampling must be one of {SAMPLINGS}, got {sampling!r}")
+        self.sampling = sampling
         directory = resolve_models_dir(models_dir)
         suffix = "_landmarks_only" if landmarks_only else ""
         self.model = model
@@ -106,11 +125,16 @@ class OnnxBackend:
         self.landmarker = _session(directory / f"pose_landmark_{model}{suffix}.onnx", threads)
         self.landmark_outputs = [o.name for o in self.landmarker.get_outputs()]
 
+    def _sampled(self, crop_to_image: Affine) -> Affine:
+        return gl_pixel_centres(crop_to_image) if self.sampling == "gl" else crop_to_image
+
     def detector_crop(self, frame: np.ndarray, crop_to_image: Affine) -> np.ndarray:
-        return to_rgba_batch(warp_affine(frame, crop_to_image, DETECTOR_SIZE, False))
+        crop = warp_affine(frame, self._sampled(crop_to_image), DETECTOR_SIZE, False)
+        return to_rgba_batch(crop)
 
     def landmark_crop(self, frame: np.ndarray, crop_to_image: Affine) -> np.ndarray:
-        return to_rgba_batch(warp_affine(frame, crop_to_image, LANDMARK_SIZE, True))
+        crop = warp_affine(frame, self._sampled(crop_to_image), LANDMARK_SIZE, True)
+        return to_rgba_batch(crop)
 
     def detect(self, frame: np.ndarray, crop_to_image: Affine) -> tuple[list[float], list[float]]:
         """Raw detector outputs, flattened: boxes (2254 x 12) and score logits (2254)."""

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from blazepose.media_input import iter_video, read_image
-from blazepose.onnx_backend import OnnxBackend
+from blazepose.onnx_backend import SAMPLINGS, OnnxBackend
 from blazepose.pck import Agreement
 from blazepose.track import track_frame
 from blazepose.tracker import PoseTracker, TrackerOptions
@@ -131,15 +131,19 @@ def evaluate_clip(
     return compare_clip(reference, run), run
 
 
-def evaluate_stills(shared: Path, model: str, backend: OnnxBackend) -> Agreement:
-    """Stills: static mode (detector on the image), smoothing off."""
+def evaluate_stills(shared: Path, model: str, backend: OnnxBackend, sends: int = 1) -> Agreement:
+    """Stills: static mode (detector on the image), smoothing off.
+
+    `sends` > 1 replays the reference's own protocol instead (reference/README.md: tracking
+    on, smoothing off, the image sent `sends` times, the last result kept).
+    """
     reference = json.loads((shared / "reference/mediapipe" / model / "stills.json").read_text())
     agreement = Agreement()
-    options = TrackerOptions(static_image_mode=True, smooth_landmarks=False)
+    options = TrackerOptions(static_image_mode=sends == 1, smooth_landmarks=False)
     for index, (_name, entry) in enumerate(sorted(reference["images"].items())):
         image = read_image(shared / entry["input"])
-        run = run_frames(iter([image]), backend, options, fps=30.0)
-        ours, ours_world = landmark_rows(run.results[0])
+        run = run_frames(iter([image] * sends), backend, options, fps=30.0)
+        ours, ours_world = landmark_rows(run.results[-1])
         agreement.add_frame(
             index,
             ours,
@@ -168,14 +172,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--decode", choices=("jpeg", "pyav"), default="jpeg")
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
     parser.add_argument("--no-stills", dest="stills", action="store_false")
+    parser.add_argument("--sampling", choices=SAMPLINGS, default="gl")
+    parser.add_argument("--still-sends", type=int, default=1)
     args = parser.parse_args(argv)
     for model in args.models:
-        backend = OnnxBackend(model)
+        backend = OnnxBackend(model, sampling=args.sampling)
         for clip in args.clips:
             agreement, run = evaluate_clip(args.shared, clip, model, backend, args.decode)
             print(format_row(clip, model, agreement, run.seconds), flush=True)
         if args.stills:
-            print(format_row("stills", model, evaluate_stills(args.shared, model, backend), None))
+            stills = evaluate_stills(args.shared, model, backend, args.still_sends)
+            print(format_row("stills", model, stills, None))
     return 0
 
 
