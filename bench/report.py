@@ -1,0 +1,185 @@
+"""Turn raw per-frame results into the numbers the benchmark reports, and print them."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+from blazepose.pck import Agreement
+from stats import fps, median, outside_share, percentile, ratio
+
+OURS = "ours"
+MEDIAPIPE = ("mediapipe_pose", "tasks_vision_cpu", "tasks_vision_gpu")
+
+
+def load_reference(reference_dir: Path, model: str, clip: str) -> dict | None:
+    path = reference_dir / model / f"{clip}.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def agreement(
+    frames: list[dict], reference: dict | None, width: int, height: int
+) -> Agreement | None:
+    if reference is None:
+        return None
+    by_index = {f["index"]: f for f in reference["frames"]}
+    score = Agreement()
+    for frame in frames:
+        ref = by_index.get(frame["index"])
+        if ref is None:
+            continue
+        score.add_frame(
+            frame["index"], frame["landmarks"], ref["landmarks"], None, None, width, height
+        )
+    return score
+
+
+def _inference_ms(frame: dict) -> float | None:
+    timings = frame.get("timings") or {}
+    value = timings.get("inference")
+    return float(value) if isinstance(value, (int, float)) else None
+
+
+def clip_summary(data: dict, reference: dict | None) -> tuple[dict, Agreement | None]:
+    frames = data["frames"]
+    ms = [f["ms"] for f in frames]
+    inference = [_inference_ms(f) for f in frames]
+    score = agreement(frames, reference, data["width"], data["height"])
+    summary = {
+        "frames": len(frames),
+        "median_ms": median(ms),
+        "p90_ms": percentile(ms, 90),
+        "fps": fps(len(frames), data["loopMs"]),
+        "frames_with_pose": sum(f["landmarks"] is not None for f in frames),
+        "outside_inference": outside_share(inference, ms) if None not in inference else None,
+        "pck": score.pck if score else None,
+        "pose_frame_agreement": score.frame_agreement if score else None,
+        "mean_px": score.mean_px if score else None,
+    }
+    return summary, score
+
+
+def summarise_run(run: dict, reference_dir: Path) -> dict:
+    out = {
+        "contender": run["contender"],
+        "model": run["model"],
+        "blocked_requests": run["blocked"],
+        "blocked_count": run["blocked_count"],
+        "netlog_nonlocal": run.get("netlog_nonlocal", []),
+    }
+    if "error" in run:
+        out["error"] = run["error"]
+    for phase in ("cold", "warm"):
+        first = run.get(phase) or {}
+        out[f"{phase}_first_pose_ms"] = first.get("firstPoseMs")
+    out["clips"] = {}
+    all_ms: list[float] = []
+    all_inference: list[float | None] = []
+    loop_ms = 0.0
+    correct = total = 0
+    for clip, data in run["clips"].items():
+        reference = load_reference(reference_dir, run["model"], clip)
+        summary, score = clip_summary(data, reference)
+        out["clips"][clip] = summary
+        all_ms += [f["ms"] for f in data["frames"]]
+        all_inference += [_inference_ms(f) for f in data["frames"]]
+        loop_ms += data["loopMs"]
+        if score:
+            correct += score.correct
+            total += score.scored + score.missed
+        out["info"] = data.get("info", {})
+    if all_ms:
+        out["median_ms"] = median(all_ms)
+        out["p90_ms"] = percentile(all_ms, 90)
+        out["fps"] = fps(len(all_ms), loop_ms)
+        has_inference = None not in all_inference
+        out["outside_inference"] = outside_share(all_inference, all_ms) if has_inference else None
+        out["pck"] = correct / total if total else None
+    return out
+
+
+def ratios(rows: list[dict]) -> dict:
+    """Per model: our FPS over each MediaPipe build's FPS (and over the fastest of them)."""
+    result: dict = {}
+    for model in sorted({r["model"] for r in rows}):
+        by_name = {r["contender"]: r for r in rows if r["model"] == model and r.get("fps")}
+        if OURS not in by_name:
+            continue
+        peers = {n: by_name[n]["fps"] for n in MEDIAPIPE if n in by_name}
+        entry = {f"vs_{n}": ratio(by_name[OURS]["fps"], v) for n, v in peers.items()}
+        if peers:
+            fastest = max(peers, key=peers.get)
+            entry["fastest_mediapipe"] = fastest
+            entry["vs_fastest_mediapipe"] = ratio(by_name[OURS]["fps"], peers[fastest])
+        result[model] = entry
+    return result
+
+
+def summarise(runs: list[dict], manifests: dict, reference_dir: Path) -> dict:
+    rows = [summarise_run(run, reference_dir) for run in runs]
+    return {
+        "frames": {
+            clip: {k: m[k] for k in ("width", "height", "fps")} for clip, m in manifests.items()
+        },
+        "results": rows,
+        "ratios": ratios(rows),
+    }
+
+
+def _fmt(value, scale: float = 1.0, digits: int = 1, suffix: str = "") -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    return f"{value * scale:.{digits}f}{suffix}"
+
+
+def table(results: dict) -> str:
+    header = (
+        "model",
+        "contender",
+        "median ms",
+        "p90 ms",
+        "FPS",
+        "cold 1st pose s",
+        "warm 1st pose s",
+        "non-infer %",
+        "PCK@0.2 %",
+        "blocked",
+    )
+    lines = [" | ".join(header), " | ".join("---" for _ in header)]
+    for r in results["results"]:
+        cells = (
+            r["model"],
+            r["contender"] + (" (FAILED)" if "error" in r else ""),
+            _fmt(r.get("median_ms")),
+            _fmt(r.get("p90_ms")),
+            _fmt(r.get("fps")),
+            _fmt(r.get("cold_first_pose_ms"), 1e-3, 2),
+            _fmt(r.get("warm_first_pose_ms"), 1e-3, 2),
+            _fmt(r.get("outside_inference"), 100),
+            _fmt(r.get("pck"), 100, 2),
+            str(r["blocked_count"]),
+        )
+        lines.append(" | ".join(cells))
+    for model, entry in results.get("ratios", {}).items():
+        parts = [
+            f"{k[3:]} {v:.2f}x"
+            for k, v in entry.items()
+            if k.startswith("vs_") and isinstance(v, float)
+        ]
+        lines.append(f"ours/{model} FPS ratio: " + ", ".join(parts))
+    machine = results.get("machine")
+    if machine:
+        from machine import label
+
+        lines.append(f"measured on: {label(machine)}")
+    for r in results["results"]:
+        if r["blocked_requests"]:
+            lines.append(
+                f"blocked for {r['contender']}/{r['model']}: "
+                + ", ".join(r["blocked_requests"][:5])
+            )
+    session = results.get("netlog_nonlocal_session", [])
+    lines.append(f"non-local URLs in Chromium's NetLog (whole session): {len(session)}")
+    lines += [f"  {u}" for u in session[:10]]
+    return "\n".join(lines)
