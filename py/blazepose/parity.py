@@ -161,7 +161,8 @@ def format_row(name: str, model: str, agreement: Agreement, seconds: float | Non
     return (
         f"{name:24s} {model:6s} PCK {100 * agreement.pck:6.2f}%  frames "
         f"{100 * agreement.frame_agreement:6.2f}%  mean {agreement.mean_px:6.2f}px  "
-        f"max {agreement.max_px:6.1f}px  world {agreement.max_world_m:5.3f}m  {timing}"
+        f"max {agreement.max_px:6.1f}px  world<0.2m {100 * agreement.world_agreement:6.2f}% "
+        f"max {agreement.max_world_m:5.3f}m  {timing}"
     )
 
 

@@ -25,6 +25,8 @@ RIGHT_HIP = 24
 PCK_FRACTION = 0.2
 # mediapipe/python/solutions/drawing_utils.py _VISIBILITY_THRESHOLD
 VISIBILITY_THRESHOLD = 0.5
+# WORLD_DIFF_THRESHOLD of mediapipe/python/solutions/pose_test.py (metres).
+WORLD_TOLERANCE_M = 0.2
 
 Landmarks = Sequence[Sequence[float]]
 
@@ -53,6 +55,8 @@ class Agreement:
     sum_px: float = 0.0
     max_px: float = 0.0
     max_world_m: float = 0.0
+    world_scored: int = 0
+    world_within: int = 0  # world landmarks within WORLD_TOLERANCE_M of the reference
     worst: list[tuple[float, int, int]] = field(default_factory=list)  # (px, frame, landmark)
 
     def add_frame(
@@ -88,6 +92,8 @@ class Agreement:
             if ours_world is not None and reference_world is not None:
                 world_error = math.dist(ours_world[i][:3], reference_world[i][:3])
                 self.max_world_m = max(self.max_world_m, world_error)
+                self.world_scored += 1
+                self.world_within += world_error <= WORLD_TOLERANCE_M
         self.worst = sorted(self.worst, reverse=True)[:5]
 
     @property
@@ -95,6 +101,11 @@ class Agreement:
         """Share of reference-visible landmarks placed correctly (missed frames count wrong)."""
         total = self.scored + self.missed
         return self.correct / total if total else 1.0
+
+    @property
+    def world_agreement(self) -> float:
+        """Share of reference-visible world landmarks within WORLD_TOLERANCE_M."""
+        return self.world_within / self.world_scored if self.world_scored else 1.0
 
     @property
     def frame_agreement(self) -> float:
