@@ -26,8 +26,8 @@ import {
 const boot = window.__blazeposeBoot;
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
-const host = window.frameElement; // <blazepose-view> iframes pass attributes as query params
-const option = (name, fallback) => params.get(name) ?? host?.getAttribute?.(name) ?? fallback;
+// Settings come from query parameters (<blazepose-view> turns its attributes into these).
+const option = (name, fallback) => params.get(name) ?? fallback;
 const flag = (name, fallback) => {
   const value = option(name, null);
   return value === null ? fallback : !["0", "false", "off", "no"].includes(value);
@@ -202,6 +202,8 @@ function readResult() {
 }
 
 const fps = { times: [], value: 0 };
+// Milliseconds from the first script to: Python ready, models ready, both, first drawn pose.
+const startup = { pythonMs: null, modelsMs: null, readyMs: null, firstPoseMs: null };
 
 // Tracks one frame end to end; returns the `blazepose:pose` detail.
 async function trackFrame(source, timeMs) {
@@ -231,6 +233,7 @@ async function trackFrame(source, timeMs) {
   drawWorld(worldCtx, lastWorld, performance.now());
   timing.draw = performance.now() - t;
   timing.total = performance.now() - start;
+  if (pose && startup.firstPoseMs === null) startup.firstPoseMs = Math.round(performance.now() - boot.t0);
 
   fps.times.push(performance.now());
   while (fps.times.length > 1 && fps.times[0] < performance.now() - 1000) fps.times.shift();
@@ -349,8 +352,15 @@ async function setOptions(changes = {}) {
 // --- sources and the live loop -------------------------------------------------------------
 
 const video = $("video");
+let pipelineReady = false; // Python and the sessions are up
+let markPipelineUp;
+const pipelineUp = new Promise((resolve) => (markPipelineUp = resolve));
 let liveToken = 0; // bumps whenever the source changes; stale loops stop
 let apiDriven = false;
+
+function resetTracker() {
+  if (pipelineReady) exclusive(() => py.reset());
+}
 
 function stopLive() {
   liveToken++;
@@ -366,7 +376,7 @@ function runLive(timeSource) {
   };
   const tick = async () => {
     if (token !== liveToken) return;
-    if (!apiDriven && video.readyState >= 2 && !video.paused) {
+    if (pipelineReady && !apiDriven && video.readyState >= 2 && !video.paused) {
       try {
         await exclusive(() => trackFrame(video, timeSource()));
       } catch (error) {
@@ -382,6 +392,7 @@ function runLive(timeSource) {
 
 async function trackImage(bitmap) {
   liveToken++;
+  await pipelineUp;
   await exclusive(async () => {
     py.reset();
     maskLayer.reset();
@@ -399,24 +410,24 @@ async function useSource(kind, file) {
         if (video.srcObject) showMessage("The camera stopped (disconnected or access revoked).");
       });
       await fillCameraList();
-      exclusive(() => py.reset());
+      resetTracker();
       runLive(() => performance.now());
     } else if (kind === "sample") {
       await playSample(video);
-      exclusive(() => py.reset());
+      resetTracker();
       runLive(() => performance.now());
     } else if (kind === "file" && file) {
       const opened = await openFile(video, file);
       if (opened.kind === "image") await trackImage(opened.bitmap);
       else {
-        exclusive(() => py.reset());
+        resetTracker();
         runLive(() => performance.now());
       }
     } else if (kind === "url") {
       if (/\.(png|jpe?g|webp|gif|bmp)$/i.test(file)) await trackImage(await openImageUrl(file));
       else {
         await playVideoUrl(video, file);
-        exclusive(() => py.reset());
+        resetTracker();
         runLive(() => performance.now());
       }
     }
@@ -475,38 +486,43 @@ async function start() {
   if (reason) throw new LoadError(`Unsupported browser: ${reason} Use a recent Chrome, Edge, Firefox or Safari.`);
   const sourceKind = option("source", "sample");
   // Everything downloads in parallel: Python, ONNX Runtime, the models, the sample clip.
+  const since = () => Math.round(performance.now() - boot.t0);
   const pyStart = step("python", "Starting Python (Pyodide + blazepose)", boot.pyReady);
+  pyStart.then(() => (startup.pythonMs = since()), () => {});
   pyStart.catch(() => {});
   const file = wantedLandmarkFile();
   const backend = settings.backend === "webgpu" && !navigator.gpu ? "wasm" : settings.backend;
-  const ready = step(
+  const modelsReady = step(
     "models",
     `Loading ONNX Runtime (${backend}) and models (${DETECTOR_FILE}, ${file})`,
-    Promise.all([store.load(DETECTOR_FILE), store.load(file), loadRuntime(backend, boot.progress, { proxy: settings.proxy })]).then(
-      () => loadModels(),
-    ),
+    Promise.all([
+      store.load(DETECTOR_FILE),
+      store.load(file),
+      loadRuntime(backend, boot.progress, { proxy: settings.proxy }),
+    ]).then(() => loadModels()),
   );
-  ready.catch(() => {});
+  modelsReady.then(() => (startup.modelsMs = since()), () => {});
   const timeout = new Promise((_, reject) =>
     setTimeout(() => reject(new LoadError("Python did not start within 90 s.")), 90000),
   );
-  py = await Promise.race([pyStart, timeout]);
-  py.setBridge(bridge);
-  py.configure(pySettings());
-  await ready;
-  showSettings();
-  wireControls();
-  $("loading").hidden = true;
-  boot.readyMs = performance.now() - boot.t0;
+  // The source starts playing while the rest loads; frames are tracked once all is ready.
   if (sourceKind === "camera" || sourceKind === "sample") {
     $("source").value = sourceKind;
     useSource(sourceKind);
-  } else if (sourceKind !== "none") {
-    $("source").value = "none";
-    useSource("url", sourceKind);
   } else {
     $("source").value = "none";
+    if (sourceKind !== "none") useSource("url", sourceKind);
   }
+  // Promise.all fails fast: a bad model is reported without waiting for Python.
+  [py] = await Promise.all([Promise.race([pyStart, timeout]), modelsReady]);
+  py.setBridge(bridge);
+  py.configure(pySettings());
+  showSettings();
+  wireControls();
+  pipelineReady = true;
+  markPipelineUp();
+  $("loading").hidden = true;
+  startup.readyMs = since();
 }
 
 const ready = start();
@@ -534,6 +550,7 @@ window.blazepose = {
       maskLayer.reset();
     });
   },
+  startup,
   get options() {
     return { ...settings, backend: activeBackend };
   },

@@ -299,3 +299,16 @@ def test_site_has_no_stray_media(dist_dir: Path) -> None:
     """Only the committed sample clip ships; nothing from the shared test media."""
     videos = sorted(p.name for p in dist_dir.rglob("*") if p.suffix in {".mp4", ".webm", ".y4m"})
     assert videos == ["sample.mp4", "sample.webm"]
+
+
+def test_embed_snippet_forwards_poses(browser: Browser, site_url: str) -> None:
+    """<blazepose-view> shows the page in an iframe and re-dispatches its pose events."""
+    context = browser.new_context()
+    page, log = open_page(context, site_url + "embed-example.html")
+    page.wait_for_function(
+        "document.getElementById('nose').textContent.startsWith('x ')", timeout=90000
+    )
+    frame_url = page.frame_locator("blazepose-view >> iframe").locator("body")
+    assert "embedded" in (frame_url.get_attribute("class") or "")
+    assert log.external() == [] and log.errors == []
+    context.close()
