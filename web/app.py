@@ -9,6 +9,9 @@ data across the boundary through preallocated arrays, which JS fills in place th
 from array import array
 
 import js
+
+python_started_ms = js.performance.now()  # for the start-up breakdown in main.js
+
 from blazepose import constants as C
 from blazepose.crop_transform import canvas_transform, roi_crop_transform
 from pyodide.ffi import create_proxy, to_js
@@ -100,6 +103,7 @@ def _api() -> object:
         "reset": session.reset,
         "process": session.process,
         "buffer": lambda name: buffers[name] if name != "result" else result,
+        "startedMs": lambda: python_started_ms,
     }
     return to_js(
         {name: create_proxy(fn) for name, fn in api.items()},

@@ -54,67 +54,86 @@ export function drawSkeleton(ctx, landmarks, width, height) {
   ctx.globalAlpha = 1;
 }
 
-// Segmentation: logits of the 256x256 crop warped back onto the image, blended over time
-// (mask = 0.3 * previous + 0.7 * current, in the spirit of MediaPipe's
-// SegmentationSmoothingCalculator combine_with_previous_ratio 0.7).
+// Segmentation: logits of the 256x256 crop, warped back onto the image (zero outside the
+// ROI, like MediaPipe's WarpAffineCalculator BORDER_ZERO) at a reduced resolution, then
+// blended over time with MediaPipe's SegmentationSmoothingCalculator rule: the same formula
+// as blazepose.segmentation_smoothing.smooth_mask_value (done here per pixel because a
+// pure-Python loop over the mask would cost tens of milliseconds a frame in Pyodide).
+const MASK_LONG_SIDE = 256;
+const COMBINE_WITH_PREVIOUS_RATIO = 0.7;
+const [C1, C2, C3, C4, C5] = [5.68842, -0.748699, -57.8051, 291.309, -624.717];
+
 export class MaskLayer {
   constructor() {
     this.crop = document.createElement("canvas");
     this.crop.width = this.crop.height = 256;
-    this.cropCtx = this.crop.getContext("2d");
-    this.image = this.cropCtx.createImageData(256, 256);
+    this.cropCtx = this.crop.getContext("2d", { willReadFrequently: true });
+    this.cropImage = this.cropCtx.createImageData(256, 256);
     this.mask = document.createElement("canvas");
-    this.maskCtx = this.mask.getContext("2d");
-    this.hasPrevious = false;
+    this.maskCtx = this.mask.getContext("2d", { willReadFrequently: true });
+    this.previous = null; // Float32Array of smoothed probabilities, mask resolution
   }
 
   reset() {
-    this.hasPrevious = false;
+    this.previous = null;
   }
 
-  // cropToImage: the landmark crop's (a..f) with integer pixel centres (OpenCV convention).
+  // cropToImage: the landmark crop's (a..f), integer pixel centres (OpenCV convention).
   update(logits, cropToImage, width, height, smooth) {
-    const px = this.image.data;
-    for (let k = 0; k < 65536; k++) {
-      const alpha = 255 / (1 + Math.exp(-logits[k]));
-      const o = 4 * k;
-      px[o] = 124;
-      px[o + 1] = 77;
-      px[o + 2] = 255;
-      px[o + 3] = alpha;
-    }
-    this.cropCtx.putImageData(this.image, 0, 0);
-    if (this.mask.width !== width || this.mask.height !== height) {
-      this.mask.width = width;
-      this.mask.height = height;
-      this.hasPrevious = false;
+    const px = this.cropImage.data;
+    for (let k = 0; k < 65536; k++) px[4 * k + 3] = 255 / (1 + Math.exp(-logits[k]));
+    this.cropCtx.putImageData(this.cropImage, 0, 0);
+
+    const scale = Math.min(1, MASK_LONG_SIDE / Math.max(width, height));
+    const mw = Math.round(width * scale);
+    const mh = Math.round(height * scale);
+    if (this.mask.width !== mw || this.mask.height !== mh) {
+      this.mask.width = mw;
+      this.mask.height = mh;
+      this.previous = null;
     }
     const ctx = this.maskCtx;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
-    if (smooth && this.hasPrevious) {
-      ctx.globalCompositeOperation = "destination-in";
-      ctx.fillStyle = "rgba(0,0,0,0.3)";
-      ctx.fillRect(0, 0, width, height);
-      ctx.globalCompositeOperation = "lighter";
-      ctx.globalAlpha = 0.7;
-    } else {
-      ctx.clearRect(0, 0, width, height);
-      ctx.globalCompositeOperation = "source-over";
-      ctx.globalAlpha = 1;
-    }
+    ctx.clearRect(0, 0, mw, mh);
     // Canvas pixel centres sit at +0.5: shift the OpenCV-style affine accordingly.
     const [a, b, c, d, e, f] = cropToImage;
-    ctx.setTransform(a, b, c, d, e + 0.5 - 0.5 * (a + c), f + 0.5 - 0.5 * (b + d));
+    ctx.setTransform(
+      scale * a, scale * b, scale * c, scale * d,
+      scale * (e + 0.5 - 0.5 * (a + c)), scale * (f + 0.5 - 0.5 * (b + d)),
+    );
     ctx.imageSmoothingEnabled = true;
     ctx.drawImage(this.crop, 0, 0);
     ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.globalAlpha = 1;
-    ctx.globalCompositeOperation = "source-over";
-    this.hasPrevious = true;
+
+    const image = ctx.getImageData(0, 0, mw, mh);
+    const data = image.data;
+    const n = mw * mh;
+    const previous = smooth ? this.previous : null;
+    const out = new Float32Array(n);
+    for (let k = 0; k < n; k++) {
+      const current = data[4 * k + 3] / 255;
+      let value = current;
+      if (previous) {
+        const t = current - 0.5;
+        const x = t * t;
+        const uncertainty = 1 - Math.min(1, x * (C1 + x * (C2 + x * (C3 + x * (C4 + x * C5)))));
+        value = current + (previous[k] - current) * uncertainty * COMBINE_WITH_PREVIOUS_RATIO;
+      }
+      out[k] = value;
+      data[4 * k] = 124;
+      data[4 * k + 1] = 77;
+      data[4 * k + 2] = 255;
+      data[4 * k + 3] = 160 * value; // drawn at about 60 % opacity
+    }
+    ctx.putImageData(image, 0, 0);
+    this.previous = out;
   }
 
   draw(ctx) {
-    if (this.hasPrevious) ctx.drawImage(this.mask, 0, 0);
+    if (!this.previous) return;
+    const { width, height } = ctx.canvas;
+    ctx.imageSmoothingEnabled = true;
+    ctx.drawImage(this.mask, 0, 0, width, height);
   }
 }
 

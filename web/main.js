@@ -116,9 +116,12 @@ const store = new ModelStore(new URL("models/", import.meta.url), boot.progress)
 const detectorCrop = new Cropper(DETECTOR_SIZE);
 const landmarkCrop = new Cropper(LANDMARK_SIZE);
 const maskLayer = new MaskLayer();
-const frameCanvas = $("frame");
+// The frame being tracked is copied here first (the video moves on while models run); the
+// visible canvas gets that frame and its pose together at the end, so they always match.
+const frameCanvas = document.createElement("canvas");
 const frameCtx = frameCanvas.getContext("2d", { willReadFrequently: true });
-const overlayCtx = $("overlay").getContext("2d");
+const viewCanvas = $("frame");
+const viewCtx = viewCanvas.getContext("2d");
 const worldCtx = $("world").getContext("2d");
 
 let py = null; // Python API (app.py)
@@ -174,7 +177,7 @@ function sourceSize(source) {
 }
 
 function snapshot(source, width, height) {
-  for (const canvas of [frameCanvas, $("overlay")]) {
+  for (const canvas of [frameCanvas, viewCanvas]) {
     if (canvas.width !== width || canvas.height !== height) {
       canvas.width = width;
       canvas.height = height;
@@ -221,14 +224,14 @@ async function trackFrame(source, timeMs) {
   timing.python = performance.now() - start - timing.crop - timing.inference;
 
   t = performance.now();
-  overlayCtx.clearRect(0, 0, width, height);
+  viewCtx.drawImage(frameCanvas, 0, 0);
   if (settings.segmentation && pose && lastSegmentation) {
     maskLayer.update(lastSegmentation, pose.cropToImage, width, height, settings.smoothing);
   } else if (!pose) {
     maskLayer.reset();
   }
-  if (settings.segmentation) maskLayer.draw(overlayCtx);
-  if (pose) drawSkeleton(overlayCtx, pose.landmarks, width, height);
+  if (settings.segmentation) maskLayer.draw(viewCtx);
+  if (pose) drawSkeleton(viewCtx, pose.landmarks, width, height);
   lastWorld = pose ? pose.world : null;
   drawWorld(worldCtx, lastWorld, performance.now());
   timing.draw = performance.now() - t;
