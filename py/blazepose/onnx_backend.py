@@ -125,6 +125,16 @@ class OnnxBackend:
         self.landmarker = _session(directory / f"pose_landmark_{model}{suffix}.onnx", threads)
         self.landmark_outputs = [o.name for o in self.landmarker.get_outputs()]
 
+    @classmethod
+    def like(cls, other: OnnxBackend, sampling: str) -> OnnxBackend:
+        """A backend sharing `other`'s sessions, with another sampling convention."""
+        backend = cls.__new__(cls)
+        backend.__dict__.update(other.__dict__)
+        if sampling not in SAMPLINGS:
+            raise ValueError(f"sampling must be one of {SAMPLINGS}, got {sampling!r}")
+        backend.sampling = sampling
+        return backend
+
     def _sampled(self, crop_to_image: Affine) -> Affine:
         return gl_pixel_centres(crop_to_image) if self.sampling == "gl" else crop_to_image
 

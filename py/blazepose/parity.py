@@ -122,6 +122,32 @@ def compare_clip(reference: dict, run: ClipRun) -> Agreement:
     return agreement
 
 
+def compare_runs(reference: ClipRun, other: ClipRun, width: int, height: int) -> Agreement:
+    """Agreement of two of our own runs (the first one taken as the reference)."""
+    agreement = Agreement()
+    for index, (ref, ours) in enumerate(zip(reference.results, other.results, strict=True)):
+        ref_rows, ref_world = landmark_rows(ref)
+        ours_rows, ours_world = landmark_rows(ours)
+        agreement.add_frame(index, ours_rows, ref_rows, ours_world, ref_world, width, height)
+    return agreement
+
+
+def sampling_sensitivity(
+    shared: Path, clip: str, run: ClipRun, backend: OnnxBackend, decode: str = "jpeg"
+) -> Agreement:
+    """How far our own output moves when only the crop's pixel-centre convention changes
+    (half a pixel): the floor below which no port can be expected to agree with MediaPipe
+    on a clip where the model is unstable."""
+    reference = json.loads(
+        (shared / "reference/mediapipe" / backend.model / f"{clip}.json").read_text()
+    )
+    other_sampling = "opencv" if backend.sampling == "gl" else "gl"
+    other = OnnxBackend.like(backend, sampling=other_sampling)
+    video = shared / "media/video" / f"{clip}.mp4"
+    other_run = run_frames(frames_for(video, decode), other, TrackerOptions(), reference["fps"])
+    return compare_runs(run, other_run, reference["width"], reference["height"])
+
+
 def evaluate_clip(
     shared: Path, clip: str, model: str, backend: OnnxBackend, decode: str = "jpeg"
 ) -> tuple[Agreement, ClipRun]:
