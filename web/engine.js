@@ -133,25 +133,29 @@ export class Cropper {
     ctx.setTransform(m[0], m[1], m[2], m[3], m[4], m[5]);
     ctx.imageSmoothingEnabled = true;
     ctx.imageSmoothingQuality = "low"; // bilinear, like OpenCV's INTER_LINEAR
-    ctx.drawImage(source, 0, 0, width, height);
     if (replicate) drawReplicatedBorder(ctx, source, width, height);
+    ctx.drawImage(source, 0, 0, width, height);
     return ctx.getImageData(0, 0, size, size).data;
   }
 }
 
 function drawReplicatedBorder(ctx, src, w, h) {
-  // Edge rows/columns stretched outwards; each strip reaches half a pixel into the image,
-  // where replicate and clamp-to-edge agree, so no seam shows between strip and image.
+  // Edge rows/columns stretched outwards, drawn before the image: each strip reaches half a
+  // pixel under the image, so the image's anti-aliased edge blends with the edge colour
+  // rather than with black. Each strip samples a sliver around the edge pixels' centres
+  // (not the whole 1-pixel row), so bilinear filtering cannot pull in the next row.
   const p = 4 * (w + h);
-  const i = 0.5;
-  ctx.drawImage(src, 0, 0, 1, h, -p, 0, p + i, h); // left
-  ctx.drawImage(src, w - 1, 0, 1, h, w - i, 0, p + i, h); // right
-  ctx.drawImage(src, 0, 0, w, 1, 0, -p, w, p + i); // top
-  ctx.drawImage(src, 0, h - 1, w, 1, 0, h - i, w, p + i); // bottom
-  ctx.drawImage(src, 0, 0, 1, 1, -p, -p, p + i, p + i);
-  ctx.drawImage(src, w - 1, 0, 1, 1, w - i, -p, p + i, p + i);
-  ctx.drawImage(src, 0, h - 1, 1, 1, -p, h - i, p + i, p + i);
-  ctx.drawImage(src, w - 1, h - 1, 1, 1, w - i, h - i, p + i, p + i);
+  const i = 0.5; // overlap under the image
+  const a = 0.49; // sliver start within the edge pixel
+  const s = 0.02; // sliver size
+  ctx.drawImage(src, a, 0, s, h, -p, 0, p + i, h); // left
+  ctx.drawImage(src, w - 1 + a, 0, s, h, w - i, 0, p + i, h); // right
+  ctx.drawImage(src, 0, a, w, s, 0, -p, w, p + i); // top
+  ctx.drawImage(src, 0, h - 1 + a, w, s, 0, h - i, w, p + i); // bottom
+  ctx.drawImage(src, a, a, s, s, -p, -p, p + i, p + i);
+  ctx.drawImage(src, w - 1 + a, a, s, s, w - i, -p, p + i, p + i);
+  ctx.drawImage(src, a, h - 1 + a, s, s, -p, h - i, p + i, p + i);
+  ctx.drawImage(src, w - 1 + a, h - 1 + a, s, s, w - i, h - i, p + i, p + i);
 }
 
 // The two models of one (backend, model, segmentation) choice, ready to run.
