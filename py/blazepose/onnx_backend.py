@@ -6,6 +6,7 @@ A backend is anything with `detect(frame, crop_to_image)` and `landmarks(frame, 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -46,21 +47,41 @@ def warp_affine(
     fy = (y - y0).astype(np.float32)[..., None]
     x0 = x0.astype(np.int32)
     y0 = y0.astype(np.int32)
+    x1 = x0 + 1
+    y1 = y0 + 1
 
-    # Gather the four taps of every output pixel at once from the uint8 image (no copy of it).
-    xs = np.stack((x0, x0 + 1, x0, x0 + 1))
-    ys = np.stack((y0, y0, y0 + 1, y0 + 1))
+    pixels = image.reshape(-1, channels)
     if replicate_border:
-        index = np.clip(ys, 0, height - 1) * width + np.clip(xs, 0, width - 1)
-        taps = np.take(image.reshape(-1, channels), index, axis=0).astype(np.float32)
+        np.clip(x0, 0, width - 1, out=x0)
+        np.clip(x1, 0, width - 1, out=x1)
+        np.clip(y0, 0, height - 1, out=y0)
+        np.clip(y1, 0, height - 1, out=y1)
+
+        def tap(xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+            return np.take(pixels, ys * width + xs, axis=0).astype(np.float32)
+
     else:
-        inside = (xs >= 0) & (xs < width) & (ys >= 0) & (ys < height)
-        taps = np.take(image.reshape(-1, channels), np.where(inside, ys * width + xs, 0), axis=0)
-        taps = taps.astype(np.float32) * inside[..., None]
-    top = taps[0] * (1 - fx) + taps[1] * fx
-    bottom = taps[2] * (1 - fx) + taps[3] * fx
-    out = np.floor(top * (1 - fy) + bottom * fy + 0.5)
-    return np.clip(out, 0, 255).astype(np.uint8)
+
+        def tap(xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+            inside = (xs >= 0) & (xs < width) & (ys >= 0) & (ys < height)
+            taps = np.take(pixels, np.where(inside, ys * width + xs, 0), axis=0)
+            return taps.astype(np.float32) * inside[..., None]
+
+    top = tap(x0, y0)
+    top += (tap(x1, y0) - top) * fx
+    bottom = tap(x0, y1)
+    bottom += (tap(x1, y1) - bottom) * fx
+    top += (bottom - top) * fy
+    top += 0.5
+    np.floor(top, out=top)
+    return np.clip(top, 0, 255).astype(np.uint8)
+
+
+def flat_floats(array: np.ndarray) -> list[float] | memoryview:
+    """A flat float sequence for the pure-Python pipeline: a list for small outputs, a
+    zero-copy float32 memoryview for the large ones (heatmap, mask), which it only slices."""
+    flat = np.ascontiguousarray(array, dtype=np.float32).ravel()
+    return flat.tolist() if flat.size <= 1024 else memoryview(flat)
 
 
 def gl_pixel_centres(crop_to_image: Affine) -> Affine:
@@ -153,12 +174,12 @@ class OnnxBackend:
         )
         return boxes.ravel().tolist(), scores.ravel().tolist()
 
-    def landmarks(self, frame: np.ndarray, crop_to_image: Affine) -> dict[str, list[float]]:
+    def landmarks(self, frame: np.ndarray, crop_to_image: Affine) -> dict[str, Sequence[float]]:
         """Every landmark-model output by name, flattened (NHWC order for the heatmap)."""
         values = self.landmarker.run(
             self.landmark_outputs, {"rgba": self.landmark_crop(frame, crop_to_image)}
         )
         return {
-            name: value.ravel().tolist()
+            name: flat_floats(value)
             for name, value in zip(self.landmark_outputs, values, strict=True)
         }
