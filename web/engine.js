@@ -85,13 +85,17 @@ export class ModelStore {
 // One ORT build (module instance) per backend kind, loaded on first use.
 const runtimes = new Map();
 
-export function threadCount() {
-  // ORT defaults to 1 thread on small machines; SharedArrayBuffer needs isolation.
+// WASM threads: half the cores, at most 4, leaving the rest to the page, video decoding and
+// Python. On a busy 2-core machine 2 threads ran the full landmark model about 2x slower
+// than 1 (103 vs 56 ms), so 2 cores get 1 thread. `requested` (?threads=N) overrides.
+// Threads need SharedArrayBuffer, i.e. a cross-origin isolated page.
+export function threadCount(requested = 0) {
   if (!globalThis.crossOriginIsolated) return 1;
-  return Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 0));
+  if (requested > 0) return Math.min(16, Math.floor(requested));
+  return Math.max(1, Math.min(4, Math.floor((navigator.hardwareConcurrency || 2) / 2)));
 }
 
-export function loadRuntime(kind, progress, { proxy = true } = {}) {
+export function loadRuntime(kind, progress, { proxy = true, threads = 0 } = {}) {
   if (!runtimes.has(kind)) {
     const build = ORT_BUILDS[kind];
     const promise = (async () => {
@@ -102,7 +106,7 @@ export function loadRuntime(kind, progress, { proxy = true } = {}) {
       ]);
       ort.env.wasm.wasmPaths = new URL("vendor/ort/", import.meta.url).href;
       ort.env.wasm.wasmBinary = wasmBinary.buffer;
-      ort.env.wasm.numThreads = threadCount();
+      ort.env.wasm.numThreads = threadCount(threads);
       // The proxy worker keeps WASM inference off the main thread (WebGPU needs the page).
       ort.env.wasm.proxy = kind === "wasm" && proxy;
       ort.env.logLevel = "error";

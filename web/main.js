@@ -44,6 +44,7 @@ const settings = {
   minDetectionConfidence: Number(option("minDetectionConfidence", 0.5)),
   minTrackingConfidence: Number(option("minTrackingConfidence", 0.5)),
   proxy: flag("proxy", true),
+  threads: Number(option("threads", 0)), // 0: automatic (see engine.js threadCount)
 };
 const embedded = flag("embed", false);
 if (embedded) document.body.classList.add("embedded");
@@ -276,7 +277,7 @@ function showSettings() {
   $("stat-model").textContent = `${settings.model}${models?.segmentation ? " (+seg)" : ""}`;
   $("stat-backend").textContent = activeBackend;
   $("stat-threads").textContent = activeBackend === "wasm"
-    ? `${threadCount()}${settings.proxy ? " (worker)" : ""}`
+    ? `${threadCount(settings.threads)}${settings.proxy ? " (worker)" : ""}`
     : "–";
   $("model").value = settings.model;
   $("backend").value = activeBackend;
@@ -308,14 +309,14 @@ async function loadModels() {
   if (models && models.backend === backend && models.file === file) return;
   let next;
   try {
-    const ort = await loadRuntime(backend, boot.progress, { proxy: settings.proxy });
+    const ort = await loadRuntime(backend, boot.progress, { proxy: settings.proxy, threads: settings.threads });
     next = await PoseModels.create(ort, backend, store, DETECTOR_FILE, file);
   } catch (error) {
     if (backend !== "webgpu" || error instanceof LoadError && /checksum|failed to load/.test(error.message)) throw error;
     console.warn("[blazepose] WebGPU failed, falling back to WASM:", error);
     showMessage(`WebGPU failed (${error.message}): using WASM.`, "info");
     backend = "wasm";
-    const ort = await loadRuntime(backend, boot.progress, { proxy: settings.proxy });
+    const ort = await loadRuntime(backend, boot.progress, { proxy: settings.proxy, threads: settings.threads });
     next = await PoseModels.create(ort, backend, store, DETECTOR_FILE, file);
   }
   next.file = file;
@@ -338,6 +339,8 @@ async function setOptions(changes = {}) {
     const before = JSON.stringify(pySettings());
     for (const key of Object.keys(changes)) {
       if (!(key in settings)) throw new Error(`setOptions: unknown option ${key}`);
+      if (key === "threads" || key === "proxy")
+        throw new Error(`setOptions: ${key} is fixed at start-up (URL parameter)`);
     }
     if (changes.model !== undefined && !MODELS.includes(changes.model))
       throw new Error(`setOptions: model must be one of ${MODELS}`);
@@ -501,7 +504,7 @@ async function start() {
     Promise.all([
       store.load(DETECTOR_FILE),
       store.load(file),
-      loadRuntime(backend, boot.progress, { proxy: settings.proxy }),
+      loadRuntime(backend, boot.progress, { proxy: settings.proxy, threads: settings.threads }),
     ]).then(() => loadModels()),
   );
   modelsReady.then(() => (startup.modelsMs = since()), () => {});
@@ -532,7 +535,7 @@ const ready = start();
 ready.catch((error) => loadingFailed(error.message));
 
 window.blazepose = {
-  ready: ready.then(() => ({ ...settings, backend: activeBackend, threads: threadCount() })),
+  ready: ready.then(() => ({ ...settings, backend: activeBackend, threads: threadCount(settings.threads) })),
   // Tracks one frame (stops the live source on first use, so calls stay deterministic).
   async processFrame(source, timeMs) {
     await ready;
