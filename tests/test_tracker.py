@@ -154,3 +154,28 @@ def test_static_image_mode_detects_every_frame_without_smoothing() -> None:
     moved = landmark_outputs(shift=20.0)
     second = tracker.on_landmark_output(moved, detect(tracker), W, H, 133.0)
     assert second.landmarks[0][0] == pytest.approx(0.5 + (20.0 / 256) * ROI.width)
+
+
+def test_segmentation_mask_transform_and_smoothing_state() -> None:
+    outputs = landmark_outputs()
+    outputs["segmentation"] = [0.0] * (256 * 256)
+    plain = PoseTracker()
+    assert plain.on_landmark_output(outputs, detect(plain), W, H, 100.0).mask_transform is None
+
+    tracker = PoseTracker(TrackerOptions(enable_segmentation=True))
+    result = tracker.on_landmark_output(outputs, detect(tracker), W, H, 100.0)
+    assert result.segmentation is outputs["segmentation"]
+    # Image -> mask pixels: the ROI centre (224, 112) lands on the mask centre (128, 128)
+    # (integer pixel centres, 140 image px over 256 mask px).
+    a, b, c, d, e, f = result.mask_transform
+    assert (a * 224 + c * 112 + e, b * 224 + d * 112 + f) == pytest.approx((128, 128))
+    assert a == pytest.approx(256 / 140) and b == pytest.approx(0.0)
+
+    assert tracker.smooth_segmentation([0.9, 0.5]) == [0.9, 0.5]  # nothing to blend with yet
+    blended = tracker.smooth_segmentation([0.1, 0.1])
+    # p = 0.1: uncertainty polynomial at (p - 0.5)^2 = 0.16 gives u = 0.22041, so
+    # out = p + (prev - p) * u * 0.7.
+    u = 0.22041
+    assert blended == pytest.approx([0.1 + 0.8 * u * 0.7, 0.1 + 0.4 * u * 0.7], abs=1e-4)
+    tracker.on_no_pose(133.0)
+    assert tracker.smooth_segmentation([0.3, 0.3]) == [0.3, 0.3]
