@@ -139,6 +139,15 @@ def test_sample_clip_tracks_and_ui_inputs(browser: Browser, site_url: str, media
     first_pose_s = time.monotonic() - started
     print(f"first drawn pose {first_pose_s:.1f} s after page open; settings {info}")
     assert info["threads"] >= 1 and page.evaluate("crossOriginIsolated")
+    # The loading screen counted real bytes (Pyodide, ORT, models) and finished every step.
+    loaded, total = page.evaluate(
+        "[document.getElementById('loading-bar').value, document.getElementById('loading-bar').max]"
+    )
+    assert loaded == total > 30e6
+    assert page.eval_on_selector_all("#loading-steps li", "ls => ls.map(l => l.dataset.state)") == [
+        "done",
+        "done",
+    ]
 
     poses = wait_for_poses(page, 8, 60)
     tracked = [p for p in poses if p["landmarks"]]
@@ -264,6 +273,10 @@ def test_fake_camera_tracks_person(camera_browser: Browser, site_url: str) -> No
     assert tracked[0]["imageWidth"] == 270 and tracked[0]["imageHeight"] == 480
     assert all(on_person(p["landmarks"]) for p in tracked[1:])
     assert log.external() == [] and log.errors == []
+    # The browser ends the track when a camera is unplugged or access is revoked.
+    page.evaluate("document.getElementById('video').srcObject.getVideoTracks()[0]"
+                  ".dispatchEvent(new Event('ended'))")  # fmt: skip
+    assert "camera stopped" in page.text_content("#message")
     context.close()
 
 
@@ -311,4 +324,14 @@ def test_embed_snippet_forwards_poses(browser: Browser, site_url: str) -> None:
     frame_url = page.frame_locator("blazepose-view >> iframe").locator("body")
     assert "embedded" in (frame_url.get_attribute("class") or "")
     assert log.external() == [] and log.errors == []
+    context.close()
+
+
+def test_unsupported_browser_message(browser: Browser, site_url: str) -> None:
+    context = browser.new_context()
+    context.add_init_script("delete window.WebAssembly")
+    page = context.new_page()
+    page.goto(site_url + "index.html?source=none")
+    page.wait_for_selector(".loading-error", timeout=30000)
+    assert "Unsupported browser" in page.text_content(".loading-error")
     context.close()
