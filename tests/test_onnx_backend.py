@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from blazepose.crop_transform import detector_letterbox
 from blazepose.onnx_backend import OnnxBackend, gl_pixel_centres, to_rgba_batch, warp_affine
 from conftest import MODELS
+from PIL import Image
 
 # 2 x 3 single-channel image; values chosen so every bilinear mix is distinct.
 IMAGE = np.array([[[10], [20], [40]], [[100], [160], [250]]], dtype=np.uint8)
@@ -103,3 +106,16 @@ def test_gl_pixel_centres_shift_by_half_a_crop_pixel_minus_half_an_image_pixel()
     # 90 degree rotation: the shift follows the rotated axes.
     rotated = gl_pixel_centres((0.0, 2.0, -2.0, 0.0, 10.0, 0.0))
     assert rotated == pytest.approx((0.0, 2.0, -2.0, 0.0, 8.5, 0.5))
+
+
+@pytest.mark.parametrize("model", ["lite", "full", "heavy"])
+def test_landmarks_only_models_give_identical_landmarks(model: str, media_dir: Path) -> None:
+    if not (MODELS / f"pose_landmark_{model}.onnx").exists():
+        pytest.skip("models not built (python3 build.py models)")
+    image = np.asarray(Image.open(media_dir / "images" / "opencv_messi5.jpg").convert("RGB"))
+    crop = (1.2, 0.1, -0.1, 1.2, 100.0, 0.0)
+    pruned = OnnxBackend(model, landmarks_only=True, models_dir=MODELS).landmarks(image, crop)
+    whole = OnnxBackend(model, landmarks_only=False, models_dir=MODELS).landmarks(image, crop)
+    assert set(whole) - set(pruned) == {"segmentation"}
+    for name, values in pruned.items():
+        np.testing.assert_array_equal(np.asarray(values), np.asarray(whole[name]), err_msg=name)
