@@ -33,6 +33,6 @@ def describe(chromium_version: str) -> dict:
 
 
 def label(info: dict) -> str:
-    return (
-        f"{info['cpu']}, {info['cores']} cores, Chromium {info['chromium']}, {info['date_utc']} UTC"
-    )
+    text = f"{info['cpu']}, {info['cores']} cores, {info['gpu']}, Chromium {info['chromium']}"
+    load = info.get("load_average_1m")
+    return f"{text}, {info['date_utc']} UTC" + (f", load {load}" if load is not None else "")

@@ -29,8 +29,11 @@ def write(results: dict, path: Path) -> Path:
             warm.append((row.get("warm_first_pose_ms") or 0) / 1000)
         bars = ax_fps.bar(xs, fps, width, label=name)
         ax_fps.bar_label(bars, labels=[f"{v:.2g}" for v in fps], fontsize=7)
-        ax_first.bar(xs, cold, width, label=f"{name} cold", color=bars.patches[0].get_facecolor())
-        ax_first.bar(xs, warm, width * 0.5, color="black", alpha=0.35)
+        color = bars.patches[0].get_facecolor()
+        ax_first.bar([x - width / 4 for x in xs], cold, width / 2, color=color)
+        ax_first.bar(
+            [x + width / 4 for x in xs], warm, width / 2, color=color, alpha=0.45, hatch="//"
+        )
     for ax in (ax_fps, ax_first):
         ax.set_xticks(range(len(models)), models)
         ax.grid(axis="y", alpha=0.3)
@@ -38,7 +41,7 @@ def write(results: dict, path: Path) -> Path:
     ax_fps.set_ylabel("frames per second, log scale (higher is better)")
     ax_fps.set_title("Throughput, frames fed back to back")
     ax_first.set_ylabel("seconds from navigation (lower is better)")
-    ax_first.set_title("Time to first pose: cold (bar), warm (dark inset)")
+    ax_first.set_title("Time to first pose: cold (solid), warm (hatched)")
     ax_fps.legend(fontsize=8)
     machine = results.get("machine")
     if machine:

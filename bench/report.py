@@ -11,6 +11,7 @@ from stats import fps, median, outside_share, percentile, ratio
 
 OURS = "ours"
 MEDIAPIPE = ("mediapipe_pose", "tasks_vision_cpu", "tasks_vision_gpu")
+MODEL_ORDER = ["lite", "full", "heavy"]
 
 
 def load_reference(reference_dir: Path, model: str, clip: str) -> dict | None:
@@ -102,7 +103,7 @@ def summarise_run(run: dict, reference_dir: Path) -> dict:
 def ratios(rows: list[dict]) -> dict:
     """Per model: our FPS over each MediaPipe build's FPS (and over the fastest of them)."""
     result: dict = {}
-    for model in sorted({r["model"] for r in rows}):
+    for model in sorted({r["model"] for r in rows}, key=MODEL_ORDER.index):
         by_name = {r["contender"]: r for r in rows if r["model"] == model and r.get("fps")}
         if OURS not in by_name:
             continue
