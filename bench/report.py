@@ -97,7 +97,59 @@ def summarise_run(run: dict, reference_dir: Path) -> dict:
         has_inference = None not in all_inference
         out["outside_inference"] = outside_share(all_inference, all_ms) if has_inference else None
         out["pck"] = correct / total if total else None
+        out["timings_median_ms"] = timing_medians(
+            [f for data in run["clips"].values() for f in data["frames"]]
+        )
     return out
+
+
+def timing_medians(frames: list[dict]) -> dict:
+    """Median of each stage time a contender reports per frame (ours: crop, inference, ...)."""
+    keys = sorted({k for f in frames for k, v in (f.get("timings") or {}).items() if _number(v)})
+    return {
+        k: median([f["timings"][k] for f in frames if _number(f["timings"].get(k))]) for k in keys
+    }
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+# Targets of issue 5, checked on every run (informational: the benchmark never fails on them).
+TARGET_FPS_RATIO = 1.5  # full model vs the fastest MediaPipe web build
+TARGET_OUTSIDE_INFERENCE = 0.10
+TARGET_COLD_FIRST_POSE_MS = 6000.0
+TARGET_PCK = 0.99
+
+
+def targets(rows: list[dict], ratio_table: dict) -> list[dict]:
+    checks = []
+    full = ratio_table.get("full", {})
+    if "vs_fastest_mediapipe" in full:
+        value = full["vs_fastest_mediapipe"]
+        checks.append(_check("full FPS / fastest MediaPipe", value, TARGET_FPS_RATIO, ">="))
+    for row in rows:
+        if row["contender"] != OURS:
+            continue
+        model = row["model"]
+        if row.get("outside_inference") is not None:
+            value = row["outside_inference"]
+            checks.append(
+                _check(f"{model}: non-inference share", value, TARGET_OUTSIDE_INFERENCE, "<=")
+            )
+        if row.get("cold_first_pose_ms") is not None:
+            value = row["cold_first_pose_ms"]
+            checks.append(
+                _check(f"{model}: cold first pose ms", value, TARGET_COLD_FIRST_POSE_MS, "<=")
+            )
+        if row.get("pck") is not None:
+            checks.append(_check(f"{model}: PCK@0.2", row["pck"], TARGET_PCK, ">="))
+    return checks
+
+
+def _check(name: str, value: float, target: float, op: str) -> dict:
+    met = value >= target if op == ">=" else value <= target
+    return {"target": name, "value": value, "goal": f"{op} {target}", "met": bool(met)}
 
 
 def ratios(rows: list[dict]) -> dict:
@@ -119,12 +171,14 @@ def ratios(rows: list[dict]) -> dict:
 
 def summarise(runs: list[dict], manifests: dict, reference_dir: Path) -> dict:
     rows = [summarise_run(run, reference_dir) for run in runs]
+    ratio_table = ratios(rows)
     return {
         "frames": {
             clip: {k: m[k] for k in ("width", "height", "fps")} for clip, m in manifests.items()
         },
         "results": rows,
-        "ratios": ratios(rows),
+        "ratios": ratio_table,
+        "targets": targets(rows, ratio_table),
     }
 
 
@@ -169,6 +223,13 @@ def table(results: dict) -> str:
             if k.startswith("vs_") and isinstance(v, float)
         ]
         lines.append(f"ours/{model} FPS ratio: " + ", ".join(parts))
+    for check in results.get("targets", []):
+        verdict = "met" if check["met"] else "NOT met"
+        lines.append(f"target {check['target']}: {check['value']:.3g} ({check['goal']}): {verdict}")
+    for r in results["results"]:
+        if r.get("timings_median_ms"):
+            stages = ", ".join(f"{k} {v:.1f}" for k, v in r["timings_median_ms"].items())
+            lines.append(f"{r['contender']}/{r['model']} median stage ms: {stages}")
     machine = results.get("machine")
     if machine:
         from machine import label
