@@ -373,16 +373,29 @@ function stopLive() {
   stopVideo(video);
 }
 
+// Tracks the video's frames one at a time. Presented frames are counted continuously, so a
+// new frame that arrived while the previous one was being tracked is taken at once instead
+// of waiting for the next presentation.
 function runLive(timeSource) {
   const token = ++liveToken;
-  const next = () => {
+  let presented = 0;
+  let wake = null;
+  const onFrame = () => {
     if (token !== liveToken) return;
-    if (video.requestVideoFrameCallback) video.requestVideoFrameCallback(tick);
-    else requestAnimationFrame(tick);
+    presented++;
+    wake?.();
+    wake = null;
+    if (video.requestVideoFrameCallback) video.requestVideoFrameCallback(onFrame);
+    else requestAnimationFrame(onFrame);
   };
-  const tick = async () => {
-    if (token !== liveToken) return;
-    if (pipelineReady && !apiDriven && video.readyState >= 2 && !video.paused) {
+  onFrame();
+  (async () => {
+    let taken = 0;
+    while (token === liveToken) {
+      if (presented === taken) await new Promise((resolve) => (wake = resolve));
+      if (token !== liveToken) return;
+      taken = presented;
+      if (!pipelineReady || apiDriven || video.readyState < 2 || video.paused) continue;
       try {
         await exclusive(() => trackFrame(video, timeSource()));
       } catch (error) {
@@ -391,9 +404,7 @@ function runLive(timeSource) {
         return;
       }
     }
-    next();
-  };
-  next();
+  })();
 }
 
 async function trackImage(bitmap) {
