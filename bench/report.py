@@ -105,10 +105,9 @@ def summarise_run(run: dict, reference_dir: Path) -> dict:
 
 def timing_medians(frames: list[dict]) -> dict:
     """Median of each stage time a contender reports per frame (ours: crop, inference, ...)."""
-    keys = sorted({k for f in frames for k, v in (f.get("timings") or {}).items() if _number(v)})
-    return {
-        k: median([f["timings"][k] for f in frames if _number(f["timings"].get(k))]) for k in keys
-    }
+    reported = [f.get("timings") or {} for f in frames]
+    keys = sorted({k for t in reported for k, v in t.items() if _number(v)})
+    return {k: median([t[k] for t in reported if _number(t.get(k))]) for k in keys}
 
 
 def _number(value) -> bool:

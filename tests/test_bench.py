@@ -121,3 +121,33 @@ def test_ratios_are_ours_over_each_peer() -> None:
     assert entry["vs_mediapipe_pose"] == 15.0
     assert entry["fastest_mediapipe"] == "tasks_vision_cpu"
     assert entry["vs_fastest_mediapipe"] == 1.5
+
+
+def test_targets_follow_issue_thresholds() -> None:
+    rows = [
+        {
+            "model": "full",
+            "contender": "ours",
+            "fps": 30.0,
+            "outside_inference": 0.08,
+            "cold_first_pose_ms": 6500.0,
+            "pck": 0.995,
+        },
+        {"model": "full", "contender": "tasks_vision_cpu", "fps": 25.0},
+    ]
+    checks = {c["target"]: c["met"] for c in report.targets(rows, report.ratios(rows))}
+    assert checks == {
+        "full FPS / fastest MediaPipe": False,  # 1.2x < 1.5x
+        "full: non-inference share": True,
+        "full: cold first pose ms": False,
+        "full: PCK@0.2": True,
+    }
+
+
+def test_timing_medians_skip_missing_stages() -> None:
+    frames = [
+        {"timings": {"inference": 10.0, "total": 12.0}},
+        {"timings": {"inference": 14.0, "total": 20.0, "draw": 1.0}},
+        {"timings": None},
+    ]
+    assert report.timing_medians(frames) == {"draw": 1.0, "inference": 12.0, "total": 16.0}
