@@ -11,6 +11,7 @@ CPython tooling (numpy, Pillow, the ffmpeg command line).
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import shutil
 import subprocess
@@ -65,11 +66,16 @@ def reference_jpeg_frames(video: Path, cache: Path = CACHE) -> list[Path]:
     return sorted(folder.glob("*.jpg"))
 
 
+@functools.lru_cache(maxsize=1)
+def decoded_jpeg_frames(video: Path) -> tuple[np.ndarray, ...]:
+    """The last clip's decoded frames stay in memory: the three models run clip by clip."""
+    return tuple(read_image(path) for path in reference_jpeg_frames(video))
+
+
 def frames_for(video: Path, decode: str) -> Iterator[np.ndarray]:
     """RGB frames: the reference's JPEG route, or PyAV straight from the stream (unscaled)."""
     if decode == "jpeg":
-        for path in reference_jpeg_frames(video):
-            yield read_image(path)
+        yield from decoded_jpeg_frames(video)
     else:
         for frame in iter_video(video):
             yield frame.image
