@@ -346,8 +346,15 @@ async function setOptions(changes = {}) {
       throw new Error(`setOptions: model must be one of ${MODELS}`);
     if (changes.backend !== undefined && !BACKENDS.includes(changes.backend))
       throw new Error(`setOptions: backend must be one of ${BACKENDS}`);
+    const previous = { ...settings };
     Object.assign(settings, changes);
-    await loadModels();
+    try {
+      await loadModels();
+    } catch (error) {
+      Object.assign(settings, previous); // the old sessions are still in use
+      showSettings();
+      throw error;
+    }
     if (JSON.stringify(pySettings()) !== before) py.configure(pySettings());
     maskLayer.reset();
     showSettings();

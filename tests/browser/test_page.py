@@ -244,6 +244,17 @@ def test_model_backend_and_segmentation_switching(api_page, media_dir: Path) -> 
     page.evaluate("window.blazepose.setOptions({backend: 'wasm', model: 'full'})")
     assert log.external() == [] and log.errors == []
 
+    # A model that fails to load leaves the running one in place.
+    heavy = "pose_landmark_heavy_landmarks_only.onnx"
+    page.context.route(f"**/models/{heavy}", lambda r: r.fulfill(status=404, body=b""))
+    error = page.evaluate(
+        "window.blazepose.setOptions({model: 'heavy'}).then(() => null, (e) => e.message)"
+    )
+    assert heavy in error and "failed to load" in error
+    assert page.evaluate("window.blazepose.options.model") == "full"
+    again = process_image_js(page, "images/opencv_messi5.jpg", 0)
+    assert again["model"] == "full" and again["landmarks"]
+
 
 def test_single_threaded_without_isolation(browser: Browser, plain_site_url: str) -> None:
     context = browser.new_context()
