@@ -9,11 +9,8 @@ data across the boundary through preallocated arrays, which JS fills in place th
 from array import array
 
 import js
-
-python_started_ms = js.performance.now()  # for the start-up breakdown in main.js
-
 from blazepose import constants as C
-from blazepose.crop_transform import canvas_transform, roi_crop_transform
+from blazepose.crop_transform import canvas_transform, invert_affine, roi_crop_transform
 from pyodide.ffi import create_proxy, to_js
 
 # Model outputs JS writes into, by the ONNX output names of the contract.
@@ -29,7 +26,8 @@ LANDMARK_OUTPUTS = ("landmarks", "pose_flag", "heatmap", "world_landmarks")
 buffers = {name: array("f", bytes(4 * size)) for name, size in OUTPUT_SIZES.items()}
 
 # Result layout JS reads: pose score, ROI (x_center, y_center, width, height, rotation),
-# crop->image affine of the landmark crop (6), 33 x 5 landmarks, 33 x 3 world landmarks.
+# the crop->image matrix for canvas drawing of the landmark crop (6: the segmentation mask is
+# drawn back with it), 33 x 5 landmarks, 33 x 3 world landmarks.
 N = C.NUM_POSE_LANDMARKS
 RESULT_SIZE = 1 + 5 + 6 + N * 5 + N * 3
 result = array("d", bytes(8 * RESULT_SIZE))
@@ -84,7 +82,7 @@ class Session:
             return False
         values = [pose.pose_score, rect.x_center, rect.y_center, rect.width, rect.height]
         values.append(rect.rotation)
-        values.extend(crop)
+        values.extend(canvas_transform(invert_affine(crop)))
         for landmark in pose.landmarks:
             values.extend(landmark)
         for landmark in pose.world_landmarks:
@@ -103,7 +101,6 @@ def _api() -> object:
         "reset": session.reset,
         "process": session.process,
         "buffer": lambda name: buffers[name] if name != "result" else result,
-        "startedMs": lambda: python_started_ms,
     }
     return to_js(
         {name: create_proxy(fn) for name, fn in api.items()},

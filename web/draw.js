@@ -78,8 +78,8 @@ export class MaskLayer {
     this.previous = null;
   }
 
-  // cropToImage: the landmark crop's (a..f), integer pixel centres (OpenCV convention).
-  update(logits, cropToImage, width, height, smooth) {
+  // cropToCanvas: crop canvas -> image canvas matrix of the landmark crop (from app.py).
+  update(logits, cropToCanvas, width, height, smooth) {
     const px = this.cropImage.data;
     for (let k = 0; k < 65536; k++) px[4 * k + 3] = 255 / (1 + Math.exp(-logits[k]));
     this.cropCtx.putImageData(this.cropImage, 0, 0);
@@ -95,12 +95,8 @@ export class MaskLayer {
     const ctx = this.maskCtx;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, mw, mh);
-    // Canvas pixel centres sit at +0.5: shift the OpenCV-style affine accordingly.
-    const [a, b, c, d, e, f] = cropToImage;
-    ctx.setTransform(
-      scale * a, scale * b, scale * c, scale * d,
-      scale * (e + 0.5 - 0.5 * (a + c)), scale * (f + 0.5 - 0.5 * (b + d)),
-    );
+    const [a, b, c, d, e, f] = cropToCanvas;
+    ctx.setTransform(scale * a, scale * b, scale * c, scale * d, scale * e, scale * f);
     ctx.imageSmoothingEnabled = true;
     ctx.drawImage(this.crop, 0, 0);
     ctx.setTransform(1, 0, 0, 1, 0, 0);

@@ -199,7 +199,7 @@ function readResult() {
   return {
     poseScore: r[0],
     roi: { xCenter: r[1], yCenter: r[2], width: r[3], height: r[4], rotation: r[5] },
-    cropToImage: Array.from(r.subarray(6, 12)),
+    cropToCanvas: Array.from(r.subarray(6, 12)),
     landmarks,
     world,
   };
@@ -227,7 +227,7 @@ async function trackFrame(source, timeMs) {
   t = performance.now();
   viewCtx.drawImage(frameCanvas, 0, 0);
   if (settings.segmentation && pose && lastSegmentation) {
-    maskLayer.update(lastSegmentation, pose.cropToImage, width, height, settings.smoothing);
+    maskLayer.update(lastSegmentation, pose.cropToCanvas, width, height, settings.smoothing);
   } else if (!pose) {
     maskLayer.reset();
   }
@@ -267,7 +267,7 @@ async function trackFrame(source, timeMs) {
 const smoothTimes = {};
 function updateStats() {
   for (const key of ["crop", "inference", "python", "draw"]) {
-    smoothTimes[key] = smoothTimes[key] === undefined ? timing[key] : 0.9 * smoothTimes[key] + 0.1 * timing[key];
+    smoothTimes[key] = smoothTimes[key] === undefined ? timing[key] : 0.8 * smoothTimes[key] + 0.2 * timing[key];
     $(`stat-${key}`).textContent = `${smoothTimes[key].toFixed(1)} ms`;
   }
   $("stat-fps").textContent = fps.value.toFixed(1);
