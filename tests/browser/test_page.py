@@ -268,6 +268,10 @@ def test_single_threaded_without_isolation(browser: Browser, plain_site_url: str
             return window.blazepose.processFrame(c, 0); }"""
     )  # an empty grey canvas: the pipeline runs and finds nobody
     assert detail["landmarks"] is None
+    detail = page.evaluate(
+        "window.blazepose.processFrame(new ImageData(64, 48), 33)"
+    )  # ImageData input works too
+    assert (detail["imageWidth"], detail["imageHeight"], detail["landmarks"]) == (64, 48, None)
     assert log.external() == [] and log.errors == []
     context.close()
 
