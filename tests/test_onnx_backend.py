@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 from blazepose.crop_transform import detector_letterbox
 from blazepose.onnx_backend import OnnxBackend, gl_pixel_centres, to_rgba_batch, warp_affine
-from conftest import MODELS
 from PIL import Image
+
+MODELS = Path(__file__).resolve().parent.parent / "models"
 
 # 2 x 3 single-channel image; values chosen so every bilinear mix is distinct.
 IMAGE = np.array([[[10], [20], [40]], [[100], [160], [250]]], dtype=np.uint8)

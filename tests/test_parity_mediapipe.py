@@ -28,8 +28,8 @@ from blazepose.parity import (
     sampling_sensitivity,
 )
 from blazepose.pck import Agreement
-from conftest import MODELS, SHARED
 
+MODELS = Path(__file__).resolve().parent.parent / "models"
 MODEL_NAMES = ("lite", "full", "heavy")
 MIN_PCK = 0.99
 MIN_FRAME_AGREEMENT = 0.98
@@ -50,6 +50,11 @@ def backend(request: pytest.FixtureRequest, reference_dir: Path) -> OnnxBackend:
     if model not in _backends:
         _backends[model] = OnnxBackend(model, models_dir=MODELS, sampling="gl")
     return _backends[model]
+
+
+def shared(reference_dir: Path) -> Path:
+    """The shared folder (media/ and reference/) above the reference_dir fixture."""
+    return reference_dir.parent.parent
 
 
 def check(
@@ -76,29 +81,30 @@ def check(
 
 @pytest.mark.parametrize("backend", MODEL_NAMES, indirect=True, ids=MODEL_NAMES)
 @pytest.mark.parametrize("clip", CLIPS)
-def test_video_matches_mediapipe(backend: OnnxBackend, clip: str) -> None:
+def test_video_matches_mediapipe(backend: OnnxBackend, clip: str, reference_dir: Path) -> None:
     if shutil.which("ffmpeg") is None:
         pytest.skip("the ffmpeg command line decodes frames like the reference")
-    agreement, run = evaluate_clip(SHARED, clip, backend.model, backend)
+    agreement, run = evaluate_clip(shared(reference_dir), clip, backend.model, backend)
     floor = None
     if agreement.pck < MIN_PCK or agreement.world_agreement < MIN_WORLD_AGREEMENT:
-        floor = sampling_sensitivity(SHARED, clip, run, backend)
+        floor = sampling_sensitivity(shared(reference_dir), clip, run, backend)
     check(agreement, clip, backend.model, run.seconds, floor)
 
 
 @pytest.mark.parametrize("backend", MODEL_NAMES, indirect=True, ids=MODEL_NAMES)
-def test_stills_match_mediapipe(backend: OnnxBackend) -> None:
+def test_stills_match_mediapipe(backend: OnnxBackend, reference_dir: Path) -> None:
     """The reference's own protocol for stills (its JS API has no static mode): tracking on,
     smoothing off, each image sent three times, the last result kept."""
-    agreement = evaluate_stills(SHARED, backend.model, backend, sends=REFERENCE_STILL_SENDS)
+    sends = REFERENCE_STILL_SENDS
+    agreement = evaluate_stills(shared(reference_dir), backend.model, backend, sends=sends)
     check(agreement, "stills (reference protocol)", backend.model, None)
 
 
 @pytest.mark.parametrize("backend", MODEL_NAMES, indirect=True, ids=MODEL_NAMES)
-def test_stills_in_static_mode(backend: OnnxBackend) -> None:
+def test_stills_in_static_mode(backend: OnnxBackend, reference_dir: Path) -> None:
     """Static mode (ROI from the detector only) lands on the same points; world landmarks are
     not held to 0.2 m here because the reference's ROI was refined by two tracked passes."""
-    agreement = evaluate_stills(SHARED, backend.model, backend, sends=1)
+    agreement = evaluate_stills(shared(reference_dir), backend.model, backend, sends=1)
     print(format_row("stills (static mode)", backend.model, agreement, None))
     assert agreement.frame_agreement == 1.0
     assert agreement.pck >= MIN_PCK
