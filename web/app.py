@@ -9,9 +9,15 @@ data across the boundary through preallocated arrays, which JS fills in place th
 from array import array
 
 import js
-from blazepose import constants as C
-from blazepose.crop_transform import canvas_transform, invert_affine, roi_crop_transform
 from pyodide.ffi import create_proxy, to_js
+
+try:
+    from blazepose import constants as C
+    from blazepose.crop_transform import canvas_transform, invert_affine, roi_crop_transform
+    from blazepose.tracker import PoseTracker, TrackerOptions
+except ImportError as error:  # shown on the loading screen instead of a silent hang
+    js.window.blazeposePyFailed(f"The blazepose package could not be imported: {error}")
+    raise
 
 # Model outputs JS writes into, by the ONNX output names of the contract.
 OUTPUT_SIZES = {
@@ -33,9 +39,7 @@ RESULT_SIZE = 1 + 5 + 6 + N * 5 + N * 3
 result = array("d", bytes(8 * RESULT_SIZE))
 
 
-def make_tracker(settings: dict):
-    from blazepose.tracker import PoseTracker, TrackerOptions
-
+def make_tracker(settings: dict) -> PoseTracker:
     return PoseTracker(
         TrackerOptions(
             min_detection_confidence=float(settings.get("minDetectionConfidence", 0.5)),

@@ -4,8 +4,10 @@ parity with the CPython runner, and the promised error messages."""
 
 from __future__ import annotations
 
+import io
 import os
 import time
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -349,4 +351,18 @@ def test_unsupported_browser_message(browser: Browser, site_url: str) -> None:
     page.goto(site_url + "index.html?source=none")
     page.wait_for_selector(".loading-error", timeout=30000)
     assert "Unsupported browser" in page.text_content(".loading-error")
+    context.close()
+
+
+def test_python_failure_message(browser: Browser, site_url: str) -> None:
+    """A broken Python bundle is reported on the loading screen, not left hanging."""
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("blazepose/__init__.py", "")
+    context = browser.new_context()
+    context.route("**/python.zip", lambda r: r.fulfill(body=archive.getvalue()))
+    page = context.new_page()
+    page.goto(site_url + "index.html?source=none")
+    page.wait_for_selector(".loading-error", timeout=60000)
+    assert "blazepose package could not be imported" in page.text_content(".loading-error")
     context.close()
