@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from blazepose.site_build import assemble_dist
 from blazepose.static_server import serve_in_background
+from playwright.sync_api import Browser, BrowserType
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "dist"
@@ -97,7 +98,9 @@ def camera_clip(media_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
 
 
 @pytest.fixture(scope="session")
-def camera_browser(browser_type, browser_type_launch_args: dict, camera_clip: Path):  # noqa: ANN001, ANN201
+def camera_browser(
+    browser_type: BrowserType, browser_type_launch_args: dict, camera_clip: Path
+) -> Iterator[Browser]:
     """A separate browser whose fake camera plays `camera_clip`."""
     args = [
         *browser_type_launch_args["args"],
