@@ -414,8 +414,11 @@ function runLive(timeSource) {
   })();
 }
 
+let stillImage = null; // the picked image, tracked again when the settings change
+
 async function trackImage(bitmap) {
   liveToken++;
+  stillImage = bitmap;
   await pipelineUp;
   await exclusive(async () => {
     py.reset();
@@ -427,6 +430,7 @@ async function trackImage(bitmap) {
 async function useSource(kind, file) {
   showMessage("");
   stopLive();
+  stillImage = null;
   $("facing-label").hidden = kind !== "camera";
   try {
     if (kind === "camera") {
@@ -481,11 +485,14 @@ function wireControls() {
   });
   $("file").addEventListener("change", () => {
     const file = $("file").files[0];
+    $("file").value = ""; // picking the same file again must fire "change" again
     if (file) useSource("file", file);
   });
   $("facing").addEventListener("change", () => useSource("camera"));
   const apply = (changes) =>
-    setOptions(changes).catch((error) => showMessage(error.message));
+    setOptions(changes)
+      .then(() => stillImage && !apiDriven && trackImage(stillImage))
+      .catch((error) => showMessage(error.message));
   $("model").addEventListener("change", () => apply({ model: $("model").value }));
   $("backend").addEventListener("change", () => apply({ backend: $("backend").value }));
   $("segmentation").addEventListener("change", () =>

@@ -169,6 +169,12 @@ def test_sample_clip_tracks_and_ui_inputs(browser: Browser, site_url: str, media
         f"window.__poses.some(p => p.landmarks && p.imageWidth === {width})", timeout=60000
     )
     assert page.evaluate("document.getElementById('frame').width") == width
+    # Changing the model in the controls tracks the still image again.
+    page.select_option("#model", "lite")
+    page.wait_for_function(
+        f"window.__poses.some(p => p.landmarks && p.imageWidth === {width} && p.model === 'lite')",
+        timeout=60000,
+    )
 
     # A picked video file plays and is tracked.
     page.evaluate(COLLECT_POSES)
