@@ -215,32 +215,35 @@ def table(results: dict) -> str:
             str(r["blocked_count"]),
         )
         lines.append(" | ".join(cells))
+    lines.append("")
     for model, entry in results.get("ratios", {}).items():
         parts = [
             f"{k[3:]} {v:.2f}x"
             for k, v in entry.items()
             if k.startswith("vs_") and isinstance(v, float)
         ]
-        lines.append(f"ours/{model} FPS ratio: " + ", ".join(parts))
+        lines.append(f"- ours/{model} FPS ratio: " + ", ".join(parts))
     for check in results.get("targets", []):
         verdict = "met" if check["met"] else "NOT met"
-        lines.append(f"target {check['target']}: {check['value']:.3g} ({check['goal']}): {verdict}")
+        lines.append(
+            f"- target {check['target']}: {check['value']:.3g} ({check['goal']}): {verdict}"
+        )
     for r in results["results"]:
         if r.get("timings_median_ms"):
             stages = ", ".join(f"{k} {v:.1f}" for k, v in r["timings_median_ms"].items())
-            lines.append(f"{r['contender']}/{r['model']} median stage ms: {stages}")
+            lines.append(f"- {r['contender']}/{r['model']} median stage ms: {stages}")
     machine = results.get("machine")
     if machine:
         from machine import label
 
-        lines.append(f"measured on: {label(machine)}")
+        lines.append(f"- measured on: {label(machine)}")
     for r in results["results"]:
         if r["blocked_requests"]:
             lines.append(
-                f"blocked for {r['contender']}/{r['model']}: "
+                f"- blocked for {r['contender']}/{r['model']}: "
                 + ", ".join(r["blocked_requests"][:5])
             )
     session = results.get("netlog_nonlocal_session", [])
-    lines.append(f"non-local URLs in Chromium's NetLog (whole session): {len(session)}")
-    lines += [f"  {u}" for u in session[:10]]
+    lines.append(f"- non-local URLs in Chromium's NetLog (whole session): {len(session)}")
+    lines += [f"  - {u}" for u in session[:10]]
     return "\n".join(lines)

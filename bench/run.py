@@ -308,8 +308,12 @@ def finish(args: argparse.Namespace, raw: dict) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "bench.json").write_text(json.dumps(results, indent=1))
     plot.write(results, args.out / "bench.png")
-    print(report.table(results))
-    print(f"wrote {args.out / 'bench.json'} and {args.out / 'bench.png'}")
+    text = report.table(results)
+    (args.out / "bench.md").write_text(
+        f"# Benchmark results\n\nWritten by bench/run.py.\n\n{text}\n"
+    )
+    print(text)
+    print(f"wrote bench.json, bench.md and bench.png in {args.out}")
     return 0 if all("error" not in r for r in runs) else 1
 
 
