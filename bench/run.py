@@ -201,10 +201,13 @@ def run_contender(
         warm = _wait_ready(page, args.timeout)
         log(f"  warm first pose {warm['firstPoseMs']} ms")
         result["cold"], result["warm"] = cold, warm
+        # Generous: a SwiftShader heavy frame took up to 20 s on a loaded 2-core machine.
+        clip_timeout_ms = (args.timeout + 30.0 * (frames + warmup)) * 1000
         for clip in clips:
             started = time.monotonic()
             data = page.evaluate(
-                "([c, n, w]) => window.bench.runClip(c, n, w)", [clip, frames, warmup]
+                "([c, n, w, t]) => window.bench.runClip(c, n, w, t)",
+                [clip, frames, warmup, clip_timeout_ms],
             )
             result["clips"][clip] = data
             log(f"  {clip}: {len(data['frames'])} frames in {time.monotonic() - started:.1f} s")

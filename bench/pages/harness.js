@@ -85,9 +85,14 @@ export function install(adapter) {
     name: adapter.name,
     model,
     ready,
-    async runClip(clip, count, warmup) {
+    async runClip(clip, count, warmup, timeoutMs) {
       await ready;
-      const result = await runClip(adapter, clip, count, warmup, timeBase);
+      let timer;
+      const timeout = new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`runClip ${clip}: over ${timeoutMs} ms`)), timeoutMs);
+      });
+      const result = await Promise.race([runClip(adapter, clip, count, warmup, timeBase), timeout]);
+      clearTimeout(timer);
       timeBase = result.timeEnd;
       return result;
     },
