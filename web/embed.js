@@ -1,55 +1,59 @@
 // <blazepose-view>: drop the page into any document with one snippet.
 //
-//   <script type="module" src="https://your.host/blazepose/embed.js"></script>
+//   <script src="https://your.host/blazepose/embed.js"></script>
 //   <blazepose-view source="sample" model="full" backend="wasm" style="height: 480px"></blazepose-view>
 //
 // Attributes (all optional): source (camera | sample | none | URL of a video or image),
 // model (lite | full | heavy), backend (wasm | webgpu), segmentation, smoothing (0/1).
 // The page runs in an iframe next to this script; every processed frame is re-dispatched as
 // a `blazepose:pose` CustomEvent on this element and on `window` (detail as on the page).
-const PAGE = new URL("index.html", import.meta.url);
-const ATTRIBUTES = ["source", "model", "backend", "segmentation", "smoothing"];
+// A classic script (not a module), so a page on another origin can load it without CORS.
+(() => {
+  "use strict";
+  const PAGE = new URL("index.html", document.currentScript.src);
+  const ATTRIBUTES = ["source", "model", "backend", "segmentation", "smoothing"];
 
-class BlazePoseView extends HTMLElement {
-  static observedAttributes = ATTRIBUTES;
+  class BlazePoseView extends HTMLElement {
+    static observedAttributes = ATTRIBUTES;
 
-  connectedCallback() {
-    if (!this.shadowRoot) {
-      const root = this.attachShadow({ mode: "open" });
-      root.innerHTML = `<style>:host{display:block;position:relative;min-height:240px}
-        iframe{position:absolute;inset:0;width:100%;height:100%;border:0}</style>`;
-      this.frame = document.createElement("iframe");
-      this.frame.title = "BlazePose Web";
-      this.frame.allow = "camera; cross-origin-isolated";
-      root.append(this.frame);
-      this.onMessage = (event) => {
-        if (event.source !== this.frame.contentWindow || event.data?.type !== "blazepose:pose") return;
-        const init = { detail: event.data.detail };
-        this.dispatchEvent(new CustomEvent("blazepose:pose", init));
-        window.dispatchEvent(new CustomEvent("blazepose:pose", init));
-      };
-      window.addEventListener("message", this.onMessage);
+    connectedCallback() {
+      if (!this.shadowRoot) {
+        const root = this.attachShadow({ mode: "open" });
+        root.innerHTML = `<style>:host{display:block;position:relative;min-height:240px}
+          iframe{position:absolute;inset:0;width:100%;height:100%;border:0}</style>`;
+        this.frame = document.createElement("iframe");
+        this.frame.title = "BlazePose Web";
+        this.frame.allow = "camera; cross-origin-isolated";
+        root.append(this.frame);
+        this.onMessage = (event) => {
+          if (event.source !== this.frame.contentWindow || event.data?.type !== "blazepose:pose") return;
+          const init = { detail: event.data.detail };
+          this.dispatchEvent(new CustomEvent("blazepose:pose", init));
+          window.dispatchEvent(new CustomEvent("blazepose:pose", init));
+        };
+        window.addEventListener("message", this.onMessage);
+      }
+      this.load();
     }
-    this.load();
-  }
 
-  disconnectedCallback() {
-    window.removeEventListener("message", this.onMessage);
-  }
-
-  attributeChangedCallback() {
-    if (this.frame) this.load();
-  }
-
-  load() {
-    const url = new URL(PAGE);
-    url.searchParams.set("embed", "1");
-    for (const name of ATTRIBUTES) {
-      const value = this.getAttribute(name);
-      if (value !== null) url.searchParams.set(name, value);
+    disconnectedCallback() {
+      window.removeEventListener("message", this.onMessage);
     }
-    if (this.frame.src !== url.href) this.frame.src = url.href;
-  }
-}
 
-if (!customElements.get("blazepose-view")) customElements.define("blazepose-view", BlazePoseView);
+    attributeChangedCallback() {
+      if (this.frame) this.load();
+    }
+
+    load() {
+      const url = new URL(PAGE);
+      url.searchParams.set("embed", "1");
+      for (const name of ATTRIBUTES) {
+        const value = this.getAttribute(name);
+        if (value !== null) url.searchParams.set(name, value);
+      }
+      if (this.frame.src !== url.href) this.frame.src = url.href;
+    }
+  }
+
+  if (!customElements.get("blazepose-view")) customElements.define("blazepose-view", BlazePoseView);
+})();
