@@ -69,6 +69,8 @@ LOCAL_PREFIXES = ("http://127.0.0.1", "data:", "blob:")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
+    if argv[:1] == ["--"]:  # `build.py bench -- --models lite` passes the separator through
+        argv = argv[1:]
     p = argparse.ArgumentParser(prog="build.py bench", description=__doc__.splitlines()[0])
     p.add_argument("--models", default=",".join(MODELS))
     p.add_argument("--clips", default=",".join(DEFAULT_CLIPS))
