@@ -299,7 +299,11 @@ def main(argv: list[str]) -> int:
         begin, end = run["window_ms"]
         run["netlog_nonlocal"] = sorted({u for t, u in outside if begin <= t <= end})
     raw["netlog_nonlocal_session"] = sorted({u for _, u in outside})
-    (args.stage.parent / "bench_raw.json").write_text(json.dumps(raw))
+    raw_text = json.dumps(raw)
+    (args.stage.parent / "bench_raw.json").write_text(raw_text)
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
+    (args.stage.parent / "raw").mkdir(exist_ok=True)
+    (args.stage.parent / "raw" / f"bench_raw_{stamp}.json").write_text(raw_text)
     return finish(args, raw)
 
 
