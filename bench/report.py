@@ -216,6 +216,12 @@ def table(results: dict) -> str:
         )
         lines.append(" | ".join(cells))
     lines.append("")
+    lines.append(
+        "- FPS: frames back to back / loop time; first pose: seconds from navigation start; "
+        "non-infer: 1 - sum(inference) / sum(frame time), only where a contender reports its "
+        "inference time (MediaPipe's graphs do not); PCK@0.2 against the MediaPipe reference; "
+        "blocked: requests aborted for leaving 127.0.0.1"
+    )
     for model, entry in results.get("ratios", {}).items():
         parts = [
             f"{k[3:]} {v:.2f}x"
