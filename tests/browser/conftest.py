@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -64,19 +65,29 @@ def dist_dir() -> Path:
     return DIST
 
 
-@pytest.fixture(scope="session")
-def site_url(dist_dir: Path) -> Iterator[str]:
-    server, url = serve_in_background(dist_dir, isolate=True)
+def _serve(directory: Path, isolate: bool) -> Iterator[str]:
+    server, url = serve_in_background(directory, isolate=isolate)
+    report = server.handle_error
+
+    def handle_error(request: object, client_address: object) -> None:
+        # A test closing its page mid-download is not a server error.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            report(request, client_address)
+
+    server.handle_error = handle_error  # type: ignore[method-assign]
     yield url
     server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def site_url(dist_dir: Path) -> Iterator[str]:
+    yield from _serve(dist_dir, isolate=True)
 
 
 @pytest.fixture(scope="session")
 def plain_site_url(dist_dir: Path) -> Iterator[str]:
     """The same site without COOP/COEP, as a static host without custom headers serves it."""
-    server, url = serve_in_background(dist_dir, isolate=False)
-    yield url
-    server.shutdown()
+    yield from _serve(dist_dir, isolate=False)
 
 
 @pytest.fixture(scope="session")
