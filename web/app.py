@@ -13,7 +13,12 @@ from pyodide.ffi import create_proxy, to_js
 
 try:
     from blazepose import constants as C
-    from blazepose.crop_transform import canvas_transform, invert_affine, roi_crop_transform
+    from blazepose.crop_transform import (
+        canvas_transform,
+        gpu_sampling,
+        invert_affine,
+        roi_crop_transform,
+    )
     from blazepose.tracker import PoseTracker, TrackerOptions
 except ImportError as error:  # shown on the loading screen instead of a silent hang
     js.window.blazeposePyFailed(f"The blazepose package could not be imported: {error}")
@@ -69,7 +74,7 @@ class Session:
         tracker, bridge = self.tracker, self.bridge
         if tracker.needs_detection():
             crop = tracker.detector_input(image_w, image_h)
-            await bridge.detect(*canvas_transform(crop))
+            await bridge.detect(*canvas_transform(gpu_sampling(crop)))
             rect = tracker.on_detector_output(buffers["boxes"], buffers["scores"], image_w, image_h)
             if rect is None:
                 tracker.on_no_pose(time_ms)
@@ -79,7 +84,7 @@ class Session:
             tracker.on_no_pose(time_ms)
             return False
         crop = roi_crop_transform(rect, image_w, image_h, C.LANDMARK_INPUT_SIZE)
-        await bridge.landmarks(*canvas_transform(crop))
+        await bridge.landmarks(*canvas_transform(gpu_sampling(crop)))
         outputs = {name: buffers[name] for name in LANDMARK_OUTPUTS}
         pose = tracker.on_landmark_output(outputs, rect, image_w, image_h, time_ms)
         if pose is None:

@@ -130,10 +130,11 @@ class OnnxBackend:
         landmarks_only: bool = True,
         models_dir: str | Path = "models",
         threads: int | None = None,
-        sampling: str = "opencv",
+        sampling: str = "gl",
     ) -> None:
-        """`sampling`: "opencv" (MediaPipe CPU, crop affines used as given) or "gl"
-        (MediaPipe GPU / web: pixel centres at +0.5, see gl_pixel_centres)."""
+        """`sampling`: "gl" (MediaPipe GPU / web, the page's canvas crops and our reference:
+        pixel centres at +0.5, see gl_pixel_centres) or "opencv" (MediaPipe CPU, crop
+        affines used as given)."""
         if model not in MODELS:
             raise ValueError(f"model must be one of {MODELS}, got {model!r}")
         if sampling not in SAMPLINGS:
