@@ -13,6 +13,7 @@ needs first and skips work whose inputs did not change.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import os
 import shutil
@@ -28,6 +29,7 @@ MODELS = ROOT / "models"
 DIST = ROOT / "dist"
 CHROMIUM = Path("/usr/bin/chromium")
 DEBIAN_PACKAGES = ["chromium", "ffmpeg"]
+LINTED = ["py", "tests", "bench", "web", "build.py"]
 
 
 def log(message: str) -> None:
@@ -58,7 +60,8 @@ def setup_debian() -> None:
     if not missing:
         return
     if os.geteuid() != 0:
-        sys.exit(f"[build] please install Debian packages first: sudo apt-get install {' '.join(missing)}")
+        packages = " ".join(missing)
+        sys.exit(f"[build] please install Debian packages first: sudo apt-get install {packages}")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     run(["apt-get", "update", "-qq"], env=env)
     run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing], env=env)
@@ -113,7 +116,8 @@ def build_dist() -> None:
     from blazepose.site_build import assemble_dist
 
     assemble_dist(ROOT, DIST)
-    log(f"dist/ assembled ({sum(f.stat().st_size for f in DIST.rglob('*') if f.is_file()) >> 20} MiB)")
+    size_mib = sum(f.stat().st_size for f in DIST.rglob("*") if f.is_file()) >> 20
+    log(f"dist/ assembled ({size_mib} MiB)")
 
 
 def serve(host: str, port: int, isolate: bool) -> None:
@@ -121,16 +125,17 @@ def serve(host: str, port: int, isolate: bool) -> None:
 
     server = make_server(DIST, host, port, isolate)
     bound_host, bound_port = server.server_address[:2]
-    print(f"Serving BlazePose Web at http://{bound_host}:{bound_port}/  (Ctrl+C to stop)", flush=True)
-    try:
+    print(
+        f"Serving BlazePose Web at http://{bound_host}:{bound_port}/  (Ctrl+C to stop)", flush=True
+    )
+    with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
-    except KeyboardInterrupt:
-        pass
 
 
 def test(pytest_args: list[str]) -> int:
-    run([str(VENV / "bin" / "ruff"), "check", "py", "tests", "bench", "build.py"], cwd=ROOT)
-    run([str(VENV / "bin" / "ruff"), "format", "--check", "py", "tests", "bench", "build.py"], cwd=ROOT)
+    ruff = str(VENV / "bin" / "ruff")
+    run([ruff, "check", *LINTED], cwd=ROOT)
+    run([ruff, "format", "--check", *LINTED], cwd=ROOT)
     return subprocess.run([str(VENV_PYTHON), "-m", "pytest", *pytest_args], cwd=ROOT).returncode
 
 
@@ -142,11 +147,15 @@ def bench(bench_args: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("setup", help="virtual environment, npm packages, Chromium")
     models = sub.add_parser("models", help="convert and verify the ONNX models")
-    models.add_argument("--force", action="store_true", help="reconvert even if inputs are unchanged")
+    models.add_argument(
+        "--force", action="store_true", help="reconvert even if inputs are unchanged"
+    )
     sub.add_parser("dist", help="assemble the static site in dist/")
     serve_p = sub.add_parser("serve", help="build and serve dist/ on 127.0.0.1")
     serve_p.add_argument("--host", default="127.0.0.1")
