@@ -74,6 +74,8 @@ def summarise_run(run: dict, reference_dir: Path) -> dict:
     for phase in ("cold", "warm"):
         first = run.get(phase) or {}
         out[f"{phase}_first_pose_ms"] = first.get("firstPoseMs")
+        if first.get("startup"):
+            out[f"{phase}_startup_ms"] = first["startup"]
     out["clips"] = {}
     all_ms: list[float] = []
     all_inference: list[float | None] = []
@@ -235,6 +237,9 @@ def table(results: dict) -> str:
             f"- target {check['target']}: {check['value']:.3g} ({check['goal']}): {verdict}"
         )
     for r in results["results"]:
+        if r.get("cold_startup_ms"):
+            marks = ", ".join(f"{k} {v}" for k, v in r["cold_startup_ms"].items())
+            lines.append(f"- {r['contender']}/{r['model']} cold start-up marks (page, ms): {marks}")
         if r.get("timings_median_ms"):
             stages = ", ".join(f"{k} {v:.1f}" for k, v in r["timings_median_ms"].items())
             lines.append(f"- {r['contender']}/{r['model']} median stage ms: {stages}")

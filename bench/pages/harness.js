@@ -33,7 +33,9 @@ async function firstPose(adapter, model, clip, maxFrames) {
     const result = await adapter.process(bitmap, (i * 1000) / manifest.fps);
     bitmap.close();
     if (result.landmarks) {
-      return { firstPoseMs: performance.now(), initStartMs: initStart, initMs: initEnd - initStart, frames: i + 1 };
+      const firstPoseMs = performance.now();
+      const startup = adapter.startup ? adapter.startup() : null;
+      return { firstPoseMs, initStartMs: initStart, initMs: initEnd - initStart, frames: i + 1, startup };
     }
   }
   return { firstPoseMs: null, initStartMs: initStart, initMs: initEnd - initStart, frames: limit };

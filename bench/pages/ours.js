@@ -33,6 +33,8 @@ const adapter = {
       timings: detail ? detail.timings : null,
     };
   },
+  // The page's own start-up marks (ms from its first script): Python, models, ready.
+  startup() { return window.blazepose.startup ? { ...window.blazepose.startup } : null; },
   info() { return { page: 'dist/index.html', backend: this.options?.backend, model: this.options?.model }; },
 };
 
