@@ -19,6 +19,7 @@ import shutil
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -65,7 +66,13 @@ PAGES = {
     "tasks_vision_gpu": "_bench/pages/tasks_vision.html?delegate=GPU&",
     "ours": "index.html?backend=wasm&source=none&",
 }
-LOCAL_PREFIXES = ("http://127.0.0.1", "data:", "blob:")
+LOCAL_SCHEMES = ("data", "blob")
+
+
+def is_local(url: str) -> bool:
+    """Only loopback, ``data:`` and ``blob:`` URLs may load."""
+    parts = urlsplit(url)
+    return parts.scheme in LOCAL_SCHEMES or parts.hostname == "127.0.0.1"
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -142,7 +149,7 @@ class Blocker:
 
     def __call__(self, route) -> None:
         url = route.request.url
-        if url.startswith(LOCAL_PREFIXES):
+        if is_local(url):
             route.continue_()
         else:
             self.blocked.append(url)

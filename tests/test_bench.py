@@ -16,6 +16,7 @@ sys.path.insert(0, str(BENCH))
 import frames  # noqa: E402
 import netlog  # noqa: E402
 import report  # noqa: E402
+import run  # noqa: E402
 import stats  # noqa: E402
 import task_bundle  # noqa: E402
 
@@ -151,3 +152,11 @@ def test_timing_medians_skip_missing_stages() -> None:
         {"timings": None},
     ]
     assert report.timing_medians(frames) == {"draw": 1.0, "inference": 12.0, "total": 16.0}
+
+
+def test_only_loopback_data_and_blob_urls_count_as_local() -> None:
+    assert run.is_local("http://127.0.0.1:8000/index.html")
+    assert run.is_local("data:text/plain,hi")
+    assert run.is_local("blob:http://127.0.0.1:8000/1234")
+    assert not run.is_local("http://127.0.0.1.example.com/log")
+    assert not run.is_local("https://play.google.com/log?format=json")
