@@ -1,9 +1,9 @@
-"""Python glue of the page: drives the `blazepose` tracker for frames cut and inferred in JS.
+"""Python glue of the page: the `blazepose` tracker's steps for frames cut and inferred in JS.
 
-JS (main.js) owns the camera, the canvases and the ONNX Runtime sessions; this file only
-sequences the tracker's steps (the async twin of `blazepose.track.track_frame`) and hands
-data across the boundary through preallocated arrays, which JS fills in place through
-`getBuffer` (cheaper than converting JS arrays on every frame).
+JS (main.js) owns the camera, the canvases and the ONNX Runtime sessions and sequences the
+steps below (its trackFrame is the JS twin of `blazepose.track.track_frame`); data crosses
+the boundary through preallocated arrays, which JS fills in place through `getBuffer`
+(cheaper than converting JS arrays on every frame).
 """
 
 from array import array
@@ -42,6 +42,8 @@ buffers = {name: array("f", bytes(4 * size)) for name, size in OUTPUT_SIZES.item
 N = C.NUM_POSE_LANDMARKS
 RESULT_SIZE = 1 + 5 + 6 + N * 5 + N * 3
 result = array("d", bytes(8 * RESULT_SIZE))
+# Image->crop canvas matrix (ctx.setTransform order) of the crop JS is to cut next.
+transform = array("d", bytes(8 * 6))
 
 
 def make_tracker(settings: dict) -> PoseTracker:
@@ -57,11 +59,12 @@ def make_tracker(settings: dict) -> PoseTracker:
 
 
 class Session:
-    """One tracker and the JS bridge that runs the models for it."""
+    """One tracker and the frame it is working on."""
 
     def __init__(self) -> None:
-        self.bridge = None
         self.tracker = make_tracker({})
+        self.rect = None  # the ROI of the landmark crop being run
+        self.crop = None  # its crop->image affine
 
     def configure(self, settings) -> None:
         self.tracker = make_tracker(settings.to_py() if hasattr(settings, "to_py") else {})
@@ -69,29 +72,48 @@ class Session:
     def reset(self) -> None:
         self.tracker.reset()
 
-    async def process(self, image_w: int, image_h: int, time_ms: float) -> bool:
-        """Tracks one frame (already snapshot by JS); fills `result`, True if a pose."""
-        tracker, bridge = self.tracker, self.bridge
-        if tracker.needs_detection():
-            crop = tracker.detector_input(image_w, image_h)
-            await bridge.detect(*canvas_transform(gpu_sampling(crop)))
-            rect = tracker.on_detector_output(buffers["boxes"], buffers["scores"], image_w, image_h)
-            if rect is None:
-                tracker.on_no_pose(time_ms)
-                return False
-        rect = tracker.landmark_rect()
-        if rect is None:
-            tracker.on_no_pose(time_ms)
+    # The page's driver (main.js trackFrame) is the JS twin of blazepose.track.track_frame:
+    # it calls these synchronous steps and runs the crops and models in between, so no
+    # Python coroutine (and no asyncio scheduling) sits on the per-frame path.
+
+    def detector_crop(self, image_w: int, image_h: int) -> bool:
+        """True if this frame needs the detector; its canvas matrix is then in `transform`."""
+        if not self.tracker.needs_detection():
             return False
-        crop = roi_crop_transform(rect, image_w, image_h, C.LANDMARK_INPUT_SIZE)
-        await bridge.landmarks(*canvas_transform(gpu_sampling(crop)))
+        crop = self.tracker.detector_input(image_w, image_h)
+        transform[:] = array("d", canvas_transform(gpu_sampling(crop)))
+        return True
+
+    def on_detector(self, image_w: int, image_h: int, time_ms: float) -> bool:
+        """Decodes `boxes`/`scores`; False (no pose this frame) when nobody is detected."""
+        rect = self.tracker.on_detector_output(
+            buffers["boxes"], buffers["scores"], image_w, image_h
+        )
+        if rect is None:
+            self.tracker.on_no_pose(time_ms)
+        return rect is not None
+
+    def landmark_crop(self, image_w: int, image_h: int, time_ms: float) -> bool:
+        """True with the landmark crop's canvas matrix in `transform`, False if no ROI."""
+        rect = self.tracker.landmark_rect()
+        if rect is None:
+            self.tracker.on_no_pose(time_ms)
+            return False
+        self.crop = roi_crop_transform(rect, image_w, image_h, C.LANDMARK_INPUT_SIZE)
+        self.rect = rect
+        transform[:] = array("d", canvas_transform(gpu_sampling(self.crop)))
+        return True
+
+    def on_landmarks(self, image_w: int, image_h: int, time_ms: float) -> bool:
+        """Post-processes the landmark outputs; fills `result`, True if a pose."""
         outputs = {name: buffers[name] for name in LANDMARK_OUTPUTS}
-        pose = tracker.on_landmark_output(outputs, rect, image_w, image_h, time_ms)
+        rect = self.rect
+        pose = self.tracker.on_landmark_output(outputs, rect, image_w, image_h, time_ms)
         if pose is None:
             return False
         values = [pose.pose_score, rect.x_center, rect.y_center, rect.width, rect.height]
         values.append(rect.rotation)
-        values.extend(canvas_transform(invert_affine(crop)))
+        values.extend(canvas_transform(invert_affine(self.crop)))
         for landmark in pose.landmarks:
             values.extend(landmark)
         for landmark in pose.world_landmarks:
@@ -101,15 +123,15 @@ class Session:
 
 
 def _api() -> object:
-    def set_bridge(bridge) -> None:
-        session.bridge = bridge
-
+    arrays = {**buffers, "result": result, "transform": transform}
     api = {
-        "setBridge": set_bridge,
         "configure": session.configure,
         "reset": session.reset,
-        "process": session.process,
-        "buffer": lambda name: buffers[name] if name != "result" else result,
+        "detectorCrop": session.detector_crop,
+        "onDetector": session.on_detector,
+        "landmarkCrop": session.landmark_crop,
+        "onLandmarks": session.on_landmarks,
+        "buffer": lambda name: arrays[name],
     }
     return to_js(
         {name: create_proxy(fn) for name, fn in api.items()},

@@ -146,30 +146,42 @@ function pyView(name, type = "f32") {
 
 let current = null; // the frame being tracked: {width, height}
 
-const bridge = {
-  async detect(a, b, c, d, e, f) {
-    let t = performance.now();
-    const rgba = detectorCrop.crop(frameCanvas, current.width, current.height, [a, b, c, d, e, f], false);
-    timing.crop += performance.now() - t;
-    t = performance.now();
-    const out = await models.runDetector(rgba);
-    timing.inference += performance.now() - t;
+// Cuts the crop whose canvas matrix Python left in `transform` and runs a model on it.
+async function cropAndRun(cropper, replicate, run) {
+  const m = pyView("transform", "f64");
+  let t = performance.now();
+  const rgba = cropper.crop(frameCanvas, current.width, current.height, [m[0], m[1], m[2], m[3], m[4], m[5]], replicate);
+  timing.crop += performance.now() - t;
+  t = performance.now();
+  const out = await run(rgba);
+  timing.inference += performance.now() - t;
+  return out;
+}
+
+// Calls a synchronous step of app.py, timing it as Python.
+function pyStep(step, ...args) {
+  const t = performance.now();
+  const value = step(...args);
+  timing.python += performance.now() - t;
+  return value;
+}
+
+// One frame through the tracker: the JS twin of blazepose.track.track_frame.
+async function runPipeline(width, height, timeMs) {
+  if (pyStep(py.detectorCrop, width, height)) {
+    const out = await cropAndRun(detectorCrop, false, (rgba) => models.runDetector(rgba));
     pyView("boxes").set(out.boxes);
     pyView("scores").set(out.scores);
-  },
-  async landmarks(a, b, c, d, e, f) {
-    let t = performance.now();
-    const rgba = landmarkCrop.crop(frameCanvas, current.width, current.height, [a, b, c, d, e, f], true);
-    timing.crop += performance.now() - t;
-    t = performance.now();
-    const out = await models.runLandmarks(rgba);
-    timing.inference += performance.now() - t;
-    for (const name of ["landmarks", "pose_flag", "heatmap", "world_landmarks"]) {
-      pyView(name).set(out[name]);
-    }
-    lastSegmentation = out.segmentation ?? null;
-  },
-};
+    if (!pyStep(py.onDetector, width, height, timeMs)) return false;
+  }
+  if (!pyStep(py.landmarkCrop, width, height, timeMs)) return false;
+  const out = await cropAndRun(landmarkCrop, true, (rgba) => models.runLandmarks(rgba));
+  for (const name of ["landmarks", "pose_flag", "heatmap", "world_landmarks"]) {
+    pyView(name).set(out[name]);
+  }
+  lastSegmentation = out.segmentation ?? null;
+  return pyStep(py.onLandmarks, width, height, timeMs);
+}
 
 function sourceSize(source) {
   if (source instanceof HTMLVideoElement) return [source.videoWidth, source.videoHeight];
@@ -220,9 +232,10 @@ async function trackFrame(source, timeMs) {
   timing.crop += performance.now() - t;
   current = { width, height };
   lastSegmentation = null;
-  const found = await py.process(width, height, timeMs);
+  const found = await runPipeline(width, height, timeMs);
+  t = performance.now();
   const pose = found ? readResult() : null;
-  timing.python = performance.now() - start - timing.crop - timing.inference;
+  timing.python += performance.now() - t;
 
   t = performance.now();
   viewCtx.drawImage(frameCanvas, 0, 0);
@@ -546,7 +559,6 @@ async function start() {
   }
   // Promise.all fails fast: a bad model is reported without waiting for Python.
   [py] = await Promise.all([Promise.race([pyStart, timeout]), modelsReady]);
-  py.setBridge(bridge);
   py.configure(pySettings());
   showSettings();
   wireControls();
