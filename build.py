@@ -163,11 +163,16 @@ def main(argv: list[str]) -> int:
     serve_p.add_argument(
         "--no-isolation", action="store_true", help="omit COOP/COEP (as a plain static host would)"
     )
-    test_p = sub.add_parser("test", help="build, lint and run the whole test suite")
-    test_p.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed to pytest")
-    bench_p = sub.add_parser("bench", help="benchmark against MediaPipe in headless Chromium")
-    bench_p.add_argument("bench_args", nargs=argparse.REMAINDER, help="passed to bench/run.py")
-    args = parser.parse_args(argv)
+    sub.add_parser(
+        "test", help="build, lint and run the whole test suite (extra options go to pytest)"
+    )
+    sub.add_parser(
+        "bench",
+        help="benchmark against MediaPipe in headless Chromium (options go to bench/run.py)",
+    )
+    args, passthrough = parser.parse_known_args(argv)
+    if passthrough and args.command not in ("test", "bench"):
+        parser.error(f"unrecognized arguments: {' '.join(passthrough)}")
 
     if not in_venv():
         setup()
@@ -182,9 +187,9 @@ def main(argv: list[str]) -> int:
         serve(args.host, args.port, not args.no_isolation)
         return 0
     if args.command == "test":
-        return test(args.pytest_args)
+        return test(passthrough)
     if args.command == "bench":
-        return bench(args.bench_args)
+        return bench(passthrough)
     return 0
 
 
