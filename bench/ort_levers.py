@@ -243,6 +243,44 @@ def nhwc_between_ops(model: onnx.ModelProto) -> onnx.ModelProto:
     return m
 
 
+def pointwise_as_matmul(model: onnx.ModelProto) -> onnx.ModelProto:
+    """Each 1x1 Conv -> Transpose to NHWC, MatMul by the constant [Cin, Cout] weights (which
+    ORT pre-packs), Add bias, Transpose back. Tests MLAS SGEMM with the activations as A."""
+    m = float32_weights(model)
+    inits = {i.name: numpy_helper.to_array(i) for i in m.graph.initializer}
+    out = []
+    for node in m.graph.node:
+        attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+        w = inits.get(node.input[1]) if node.op_type == "Conv" else None
+        pointwise = (
+            w is not None
+            and w.shape[2:] == (1, 1)
+            and attrs.get("group", 1) == 1
+            and attrs.get("strides", [1, 1]) == [1, 1]
+            and not any(attrs.get("pads", [0]))
+        )
+        if not pointwise:
+            out.append(node)
+            continue
+        y = node.output[0]
+        m.graph.initializer.append(numpy_helper.from_array(w[:, :, 0, 0].T.copy(), f"{y}_wt"))
+        out.append(helper.make_node("Transpose", [node.input[0]], [f"{y}_x"], perm=[0, 2, 3, 1]))
+        out.append(helper.make_node("MatMul", [f"{y}_x", f"{y}_wt"], [f"{y}_mm"]))
+        last = f"{y}_mm"
+        if len(node.input) > 2:
+            out.append(helper.make_node("Add", [last, node.input[2]], [f"{y}_b"]))
+            last = f"{y}_b"
+        out.append(helper.make_node("Transpose", [last], [y], perm=[0, 3, 1, 2]))
+    del m.graph.node[:]
+    m.graph.node.extend(out)
+    used = {i for n in m.graph.node for i in n.input}
+    fresh = [i for i in m.graph.initializer if i.name in used]
+    del m.graph.initializer[:]
+    m.graph.initializer.extend(fresh)
+    onnx.checker.check_model(m)
+    return m
+
+
 def native_optimised(path: Path, level: str, out: Path) -> None:
     """Offline graph optimisation with native onnxruntime (CPU EP), saved as ONNX."""
     import onnxruntime as ort
@@ -258,10 +296,62 @@ def native_optimised(path: Path, level: str, out: Path) -> None:
 
 
 VARIANTS = ("fp32", "floatin", "opt_basic", "opt_extended", "nhwc", "dw_taps", "dw_g4", "dw_g8")
-VARIANTS += ("no_dw",)
+VARIANTS += ("no_dw", "int8", "pw_matmul")
+CALIBRATION_CLIP = ROOT.parent / "shared" / "media" / "video" / "pose2sim_single_cam01.mp4"
+
+
+def calibration_images(size: int, count: int = 16) -> list[np.ndarray]:
+    """Centre squares of evenly spaced frames of one clip, as uint8 RGBA [1, size, size, 4]."""
+    import av
+
+    with av.open(str(CALIBRATION_CLIP)) as container:
+        frames = [f.to_image() for f in container.decode(video=0)]
+    images = []
+    for frame in frames[:: max(1, len(frames) // count)][:count]:
+        side = min(frame.size)
+        left, top = (frame.width - side) // 2, (frame.height - side) // 2
+        square = frame.crop((left, top, left + side, top + side)).resize((size, size))
+        images.append(np.asarray(square.convert("RGBA"))[None])
+    return images
+
+
+def int8_static(src: Path, size: int, target: Path) -> None:
+    """Static int8 quantisation (QLinearConv, per-channel weights), calibrated on video frames.
+
+    Only to measure how fast ORT Web's integer kernels are: accuracy is not checked here.
+    """
+    from onnxruntime.quantization import (
+        CalibrationDataReader,
+        QuantFormat,
+        QuantType,
+        quantize_static,
+    )
+
+    class Frames(CalibrationDataReader):
+        def __init__(self) -> None:
+            self.feeds = iter({"rgba": x} for x in calibration_images(size))
+
+        def get_next(self) -> dict | None:
+            return next(self.feeds, None)
+
+    fp32 = target.with_suffix(".fp32-source.onnx")
+    onnx.save(float32_weights(onnx.load(src)), fp32)
+    quantize_static(
+        str(fp32),
+        str(target),
+        Frames(),
+        quant_format=QuantFormat.QOperator,
+        per_channel=True,
+        activation_type=QuantType.QUInt8,
+        weight_type=QuantType.QUInt8,
+    )
+    fp32.unlink()
 
 
 def make_variant(variant: str, src: Path, size: int, target: Path) -> None:
+    if variant == "int8":
+        int8_static(src, size, target)
+        return
     if variant.startswith("opt_"):
         native_optimised(src, variant.removeprefix("opt_"), target)
         return
@@ -270,6 +360,7 @@ def make_variant(variant: str, src: Path, size: int, target: Path) -> None:
         "fp32": float32_weights,
         "floatin": lambda m: float_input(m, size),
         "nhwc": nhwc_between_ops,
+        "pw_matmul": pointwise_as_matmul,
         "dw_taps": depthwise_as_taps,
         "dw_g4": lambda m: depthwise_grouped(m, 4),
         "dw_g8": lambda m: depthwise_grouped(m, 8),
@@ -368,6 +459,10 @@ def groups(model: str, paths: dict) -> dict[str, list[dict]]:
                 options={"graphOptimizationLevel": "disabled"},
             ),
         ],
+        "precision": [
+            c("baseline (float32 compute)"),
+            c("int8 static quantisation (QLinearConv; speed only)", variant="int8"),
+        ],
         "layout": [
             c("baseline (NCHW between ops)"),
             c("NHWC between ops (Transpose pairs around every Conv)", variant="nhwc"),
@@ -385,6 +480,10 @@ def groups(model: str, paths: dict) -> dict[str, list[dict]]:
                 "baseline, level layout",
                 options={"graphOptimizationLevel": "layout"},
             ),
+        ],
+        "pointwise": [
+            c("baseline (1x1 Conv, NCHW)"),
+            c("1x1 Conv as NHWC MatMul with pre-packed weights", variant="pw_matmul"),
         ],
         "depthwise": [
             c("baseline (depthwise Conv)"),
@@ -429,6 +528,15 @@ SERIES_CASES = {
     "wasm_loading": {
         "wasmBinary (engine.js)": {"env": {"binary": True}},
         "ORT fetches the .wasm (streaming)": {"env": {"binary": False}},
+    },
+    "first_run": {
+        "baseline (fp16 weights + Cast, level all)": {"env": {"binary": True}},
+        "fp32 weights": {"env": {"binary": True}, "variant": "fp32"},
+        "pre-optimised extended, level disabled": {
+            "env": {"binary": True},
+            "variant": "opt_extended",
+            "options": {"graphOptimizationLevel": "disabled"},
+        },
     },
     "startup": {
         "baseline (engine.js settings, wasmBinary)": {"env": {"binary": True}},
@@ -480,27 +588,31 @@ def run_series(
 
 
 def series_table(model: str, series: dict, js_flags: str = "") -> str:
+    """Median over trials of: load, create, first run, and the median run of each span."""
     flags = f" with Chromium --js-flags={js_flags}" if js_flags else ""
     n = len(next(iter(series.values()))[0]["times"])
+    spans = [(a, b) for a, b in ((1, 5), (5, 15), (15, n)) if a < n]
+    names = [f"runs {a + 1}-{min(b, n)} ms" for a, b in spans]
     lines = [
-        f"\n{model} / cold and warm start{flags}, runs 1, 2-5, 6-15, 16-{n}"
-        " (median of trials' medians)",
-        "case | page+ORT load ms | session create ms | 1st run ms | runs 2-5 ms | runs 6-15 ms"
-        " | later runs ms",
-        "--- | --- | --- | --- | --- | --- | ---",
+        f"\n{model} / cold start (fresh browser context) and warm start (second page), "
+        f"{n} runs each{flags} (median over trials)",
+        "case | trials | page+ORT load ms | session create ms | 1st run ms | " + " | ".join(names),
+        "---" + " | ---" * (4 + len(spans)),
     ]
     for label, trials in series.items():
 
         def med(f, trials=trials) -> float:
             return float(np.median([f(t) for t in trials]))
 
-        lines.append(
-            f"{label} | {med(lambda t: t['loadedMs']):.0f} | {med(lambda t: t['createMs']):.0f} | "
-            f"{med(lambda t: t['times'][0]):.0f} | "
-            f"{med(lambda t: np.median(t['times'][1:5])):.1f} | "
-            f"{med(lambda t: np.median(t['times'][5:15])):.1f} | "
-            f"{med(lambda t: np.median(t['times'][15:])):.1f}"
-        )
+        cells = [
+            str(len(trials)),
+            f"{med(lambda t: t['loadedMs']):.0f}",
+            f"{med(lambda t: t['createMs']):.0f}",
+            f"{med(lambda t: t['times'][0]):.0f}",
+        ]
+        for a, b in spans:
+            cells.append(f"{med(lambda t, a=a, b=b: np.median(t['times'][a:b])):.1f}")
+        lines.append(f"{label} | " + " | ".join(cells))
     return "\n".join(lines)
 
 
@@ -599,32 +711,47 @@ def table_for(entry: dict) -> str:
     return "\n".join(lines)
 
 
-def write_markdown(results: dict, path: Path) -> None:
+def write_markdown(results: dict, path: Path, summary: str = "") -> None:
+    """Tables of the latest run of each (model, group); earlier repeats after them."""
     info = results.get("machine", {})
     head = [
         "# ONNX Runtime Web levers (bench/ort_levers.py)",
         "",
-        "Written by `bench/ort_levers.py`. `session.run` of one model in headless Chromium "
-        "(onnxruntime-web 1.30.0, WASM), median, 20th percentile and minimum of the timed "
-        "runs (the low percentiles are the less load-sensitive estimate on a shared "
-        "machine); the timed region is what "
-        "the page does per frame: make the input tensor, run, touch the outputs. Within a "
-        "group the cases run interleaved (5 runs each, round after round, after 3 warm-up "
-        "runs), so the ratio to the group's first row (the baseline: `web/engine.js`'s "
-        "settings, 1 thread, proxy worker, level all, uint8 input) is the number to read; the "
-        "last row of each group repeats the baseline (A/A control: how far two identical "
-        "cases drift apart in the same run). Absolute times vary several-fold between groups "
-        "with the machine's load.",
+        "`session.run` of one model in headless Chromium (onnxruntime-web 1.30.0, WASM): "
+        "median, 20th percentile and minimum of the timed runs. The low percentiles are the "
+        "less load-sensitive estimate on a shared machine. The timed region is what the page "
+        "does per frame: make the input tensor, run, touch the outputs. Within a group the "
+        "cases run interleaved (one run each, round after round, 30 rounds) after every ORT "
+        "instance has run for 6 s untimed (V8 tier-up, see the cold-start series) and 3 "
+        "warm-up runs per case, so the ratio to the group's first row (the baseline: "
+        "`web/engine.js`'s settings, 1 thread, proxy worker, level all, uint8 input) is the "
+        "number to read. The last row of each group repeats the baseline (A/A control: how "
+        "far two identical cases drift apart in the same run). Absolute times vary "
+        "several-fold between groups with the machine's load (the load average before and "
+        "after each group is in its title).",
         "",
-        f"Machine: {json.dumps(info)}",
+        f"Machine: {machine.label(info) if info else '?'}",
         "",
+        summary,
     ]
+    latest: dict[tuple, dict] = {}
+    earlier = []
+    for entry in results["runs"]:
+        key = (entry["model"], entry["group"], entry.get("js_flags") or "")
+        if entry["group"] == "series":  # every series is its own experiment
+            key += (tuple(entry["series"]), len(next(iter(entry["series"].values()))))
+        if key in latest and entry["group"] != "series":
+            earlier.append(latest[key])
+        latest[key] = entry
     body = [
         series_table(e["model"], e["series"], e.get("js_flags", ""))
         if e["group"] == "series"
         else table_for(e)
-        for e in results["runs"]
+        for e in latest.values()
     ]
+    if earlier:
+        body.append("\n## Earlier runs of the same groups (heavier load)")
+        body += [table_for(e) for e in earlier]
     path.write_text("\n".join(head + body) + "\n")
 
 
@@ -645,9 +772,11 @@ def main(argv: list[str]) -> int:
     p.add_argument("--trials", type=int, default=3, help="cold starts per setting (--series)")
     p.add_argument("--out", type=Path, default=OUT / "levers.json")
     p.add_argument("--markdown", type=Path, help="only write this table from --out's data")
+    p.add_argument("--summary", type=Path, help="markdown text put above the tables")
     args = p.parse_args(argv)
     if args.markdown:
-        write_markdown(json.loads(args.out.read_text()), args.markdown)
+        summary = args.summary.read_text() if args.summary else ""
+        write_markdown(json.loads(args.out.read_text()), args.markdown, summary)
         return 0
     results = run(args)
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -89,3 +89,18 @@ def test_depthwise_as_taps_is_the_same_convolution(lite, image, reference):
 def test_dropping_depthwise_changes_the_output(lite, image, reference):
     got = run(ort_levers.depthwise_as_taps(lite, diagnostic_drop=True), {"rgba": image})
     assert np.abs(got["landmarks"] - reference["landmarks"]).max() > 1.0
+
+
+def test_pointwise_as_matmul_replaces_every_1x1_conv(lite, image, reference):
+    variant = ort_levers.pointwise_as_matmul(lite)
+    fp32 = ort_levers.float32_weights(lite)
+    inits = {i.name: i for i in fp32.graph.initializer}
+    pointwise = [
+        n
+        for n in fp32.graph.node
+        if n.op_type == "Conv"
+        and list(inits[n.input[1]].dims[2:]) == [1, 1]
+        and all(a.i == 1 for a in n.attribute if a.name == "group")
+    ]
+    assert sum(n.op_type == "MatMul" for n in variant.graph.node) == len(pointwise) > 0
+    assert_close(run(variant, {"rgba": image}), reference, atol=5e-3)
