@@ -296,7 +296,7 @@ def native_optimised(path: Path, level: str, out: Path) -> None:
 
 
 VARIANTS = ("fp32", "floatin", "opt_basic", "opt_extended", "nhwc", "dw_taps", "dw_g4", "dw_g8")
-VARIANTS += ("no_dw", "int8", "pw_matmul")
+VARIANTS += ("no_dw", "int8", "pw_matmul", "opt_extended_f16")
 CALIBRATION_CLIP = ROOT.parent / "shared" / "media" / "video" / "pose2sim_single_cam01.mp4"
 
 
@@ -351,6 +351,15 @@ def int8_static(src: Path, size: int, target: Path) -> None:
 def make_variant(variant: str, src: Path, size: int, target: Path) -> None:
     if variant == "int8":
         int8_static(src, size, target)
+        return
+    if variant == "opt_extended_f16":
+        # Pre-optimised graph with the weights stored as float16 again (same bytes as shipped).
+        from blazepose.tflite_to_onnx import store_weights_float16
+
+        native_optimised(src, "extended", target)
+        model = onnx.load(target)
+        store_weights_float16(model)
+        onnx.save(model, target)
         return
     if variant.startswith("opt_"):
         native_optimised(src, variant.removeprefix("opt_"), target)
@@ -533,6 +542,19 @@ SERIES_CASES = {
         "baseline (fp16 weights + Cast, level all)": {"env": {"binary": True}},
         "fp32 weights": {"env": {"binary": True}, "variant": "fp32"},
         "pre-optimised extended, level disabled": {
+            "env": {"binary": True},
+            "variant": "opt_extended",
+            "options": {"graphOptimizationLevel": "disabled"},
+        },
+    },
+    "preoptimised_f16": {
+        "baseline (fp16 weights + Cast, level all)": {"env": {"binary": True}},
+        "pre-optimised extended, fp16 weights + Cast, level basic": {
+            "env": {"binary": True},
+            "variant": "opt_extended_f16",
+            "options": {"graphOptimizationLevel": "basic"},
+        },
+        "pre-optimised extended, fp32, level disabled": {
             "env": {"binary": True},
             "variant": "opt_extended",
             "options": {"graphOptimizationLevel": "disabled"},
