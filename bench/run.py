@@ -83,7 +83,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--clips", default=",".join(DEFAULT_CLIPS))
     p.add_argument("--contenders", default=",".join(CONTENDERS))
     p.add_argument("--frames", type=int, default=60, help="timed frames per clip (default 60)")
-    p.add_argument("--warmup", type=int, default=3, help="untimed frames before each clip")
+    p.add_argument(
+        "--warmup",
+        type=int,
+        default=25,
+        help="untimed frames before each clip (past a new WASM instance's slow first phase)",
+    )
     p.add_argument(
         "--slow-frames",
         type=int,

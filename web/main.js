@@ -219,7 +219,7 @@ function readResult() {
 
 const fps = { times: [], value: 0 };
 // Milliseconds from the first script to: Python ready, models ready, both, first drawn pose.
-const startup = { pythonMs: null, modelsMs: null, readyMs: null, firstPoseMs: null };
+const startup = { pythonMs: null, modelsMs: null, readyMs: null, firstPoseMs: null, warmUpRuns: null };
 
 // Tracks one frame end to end; returns the `blazepose:pose` detail.
 async function trackFrame(source, timeMs) {
@@ -557,8 +557,16 @@ async function start() {
     $("source").value = "none";
     if (sourceKind !== "none") useSource("url", sourceKind);
   }
+  // While Python starts, the WASM sessions run blank frames to get past the browser's
+  // slow first phase of a new WASM instance (see PoseModels.warmUpWhile).
+  let pythonUp = false;
+  pyStart.finally(() => (pythonUp = true)).catch(() => {});
+  const warmUp = modelsReady
+    .then(() => (models.backend === "wasm" ? models.warmUpWhile(() => !pythonUp) : 0))
+    .then((runs) => (startup.warmUpRuns = runs), () => {});
   // Promise.all fails fast: a bad model is reported without waiting for Python.
   [py] = await Promise.all([Promise.race([pyStart, timeout]), modelsReady]);
+  await warmUp;
   py.configure(pySettings());
   showSettings();
   wireControls();
