@@ -6,7 +6,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from blazepose.site_build import assemble_dist, browser_modules
+from blazepose.site_build import ORT_FILES, PYODIDE_FILES, assemble_dist, browser_modules
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,20 +45,11 @@ def project(tmp_path: Path) -> Path:
     """A minimal project tree with the inputs assemble_dist expects."""
     root = tmp_path / "project"
     write(root / "web" / "index.html", "<!doctype html>")
-    write(root / "web" / "README-section.md", "docs")
     write(root / "static" / "style.css", "body{}")
     write(root / "node_modules" / "@pyscript" / "core" / "dist" / "core.js", "//")
-    for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"):
+    for name in PYODIDE_FILES:
         write(root / "node_modules" / "pyodide" / name, name)
-    write(root / "node_modules" / "pyodide" / "pyodide-lock.json", "{}")
-    for name in (
-        "ort.wasm.min.mjs",
-        "ort-wasm-simd-threaded.mjs",
-        "ort-wasm-simd-threaded.wasm",
-        "ort.webgpu.min.mjs",
-        "ort-wasm-simd-threaded.asyncify.mjs",
-        "ort-wasm-simd-threaded.asyncify.wasm",
-    ):
+    for name in ORT_FILES:
         write(root / "node_modules" / "onnxruntime-web" / "dist" / name, name)
     write(root / "models" / "pose_detection.onnx", "onnx")
     write(root / "models" / "manifest.json", "{}")
@@ -81,7 +72,6 @@ def test_assemble_dist_layout_and_cleanup(project: Path, tmp_path: Path) -> None
         "models/manifest.json",
         "python.zip",
     } <= files
-    assert "README-section.md" not in files
     with zipfile.ZipFile(dist / "python.zip") as archive:
         assert sorted(archive.namelist()) == ["blazepose/__init__.py", "blazepose/rect.py"]
     first_zip = (dist / "python.zip").read_bytes()

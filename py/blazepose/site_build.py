@@ -142,7 +142,6 @@ def site_plan(root: Path) -> dict[str, Path]:
     ):
         if path.exists():
             plan[f"models/{path.name}"] = path
-    plan.pop("README-section.md", None)  # documentation draft, not part of the page
     missing = [str(p) for p in plan.values() if not p.exists()]
     if missing:
         raise FileNotFoundError(f"site inputs missing (run `python3 build.py setup`): {missing}")
