@@ -76,6 +76,9 @@ SMOOTHING_MIN_ALLOWED_OBJECT_SCALE = 1e-6
 
 # --- Segmentation smoothing (pose_segmentation_filtering.pbtxt) -------------------------
 SEGMENTATION_COMBINE_WITH_PREVIOUS_RATIO = 0.7
+# Polynomial in t^2 (t = p - 0.5) approximating 1 - (1 - H(p))^2, H = binary entropy in bits:
+# MP mediapipe/calculators/image/segmentation_smoothing_calculator.cc (c1..c5).
+SEGMENTATION_UNCERTAINTY_COEFFICIENTS = (5.68842, -0.748699, -57.8051, 291.309, -624.717)
 
 # --- Drawing thresholds (MP mediapipe/python/solutions/drawing_utils.py) -----------------
 VISIBILITY_THRESHOLD = 0.5

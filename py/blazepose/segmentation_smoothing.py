@@ -9,8 +9,7 @@ from . import constants as C
 from .crop_transform import Affine, invert_affine, roi_crop_transform
 from .rect import Rect
 
-# Polynomial in t^2 (t = p - 0.5) approximating 1 - (1 - H(p))^2, H = binary entropy in bits.
-_C1, _C2, _C3, _C4, _C5 = 5.68842, -0.748699, -57.8051, 291.309, -624.717
+_C1, _C2, _C3, _C4, _C5 = C.SEGMENTATION_UNCERTAINTY_COEFFICIENTS
 
 
 def smooth_mask_value(

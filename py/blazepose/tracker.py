@@ -1,6 +1,12 @@
 """Detector -> tracker state machine of MediaPipe's legacy pose graph
-(mediapipe/modules/pose_landmark/pose_landmark_cpu.pbtxt), split into steps so that a sync
-driver (track.py) and the browser's async driver share all logic. Standard library only.
+(mediapipe/modules/pose_landmark/pose_landmark_cpu.pbtxt), free of I/O: it says which crop it
+needs next and takes the model's outputs back, so every driver (CPython, the page's JS) is
+the same few lines::
+
+    request = tracker.begin_frame(image_w, image_h, time_ms)
+    while request is not None:
+        request = tracker.submit(run_model(frame, request))
+    pose = tracker.pose
 
 Per frame: if there is no ROI from the previous frame (or in static-image mode) the detector
 runs and its first detection gives the ROI; the landmark model runs on the ROI; below the
@@ -11,13 +17,20 @@ auxiliary landmarks give the next frame's ROI.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from . import constants as C
 from .alignment_rect import detection_to_roi, landmarks_to_roi
 from .anchors import pose_detector_anchors
-from .crop_transform import Affine, Padding, detector_letterbox, roi_crop_transform_and_padding
+from .contract import DETECTOR, LANDMARK, OUTPUTS, SEGMENTATION_OUTPUT
+from .crop_transform import (
+    Affine,
+    Padding,
+    detector_letterbox,
+    gpu_sampling,
+    roi_crop_transform_and_padding,
+)
 from .detection import decode_detections
 from .heatmap_refine import refine_landmarks_from_heatmap
 from .landmark_decode import (
@@ -33,7 +46,7 @@ from .landmark_smoothing import PoseLandmarkFiltering
 from .letterbox import remove_detection_letterbox, remove_landmark_letterbox
 from .non_max_suppression import weighted_non_max_suppression
 from .rect import Rect
-from .segmentation_smoothing import mask_transform, smooth_mask
+from .segmentation_smoothing import mask_transform
 
 
 @dataclass(frozen=True)
@@ -43,9 +56,20 @@ class TrackerOptions:
     static_image_mode: bool = False
     smooth_landmarks: bool = True
     enable_segmentation: bool = False
-    smooth_segmentation: bool = True
     min_detection_confidence: float = C.MIN_DETECTION_CONFIDENCE
     min_tracking_confidence: float = C.MIN_TRACKING_CONFIDENCE
+
+
+@dataclass(frozen=True)
+class CropRequest:
+    """The crop the tracker needs next and the model to run on it."""
+
+    kind: str  # contract.DETECTOR or contract.LANDMARK
+    size: int  # square crop side in pixels (the model's input size)
+    border: str  # "zero" (detector letterbox) or "replicate" (landmark ROI), like MediaPipe
+    # Crop pixel -> image pixel, integer pixel centres, already in the sampling convention of
+    # MediaPipe's web solution (crop_transform.gpu_sampling): warp with it as given.
+    crop_to_image: Affine
 
 
 @dataclass(frozen=True)
@@ -55,86 +79,112 @@ class PoseResult:
     auxiliary: list[Landmark]  # 2 ROI alignment points (smoothed)
     rect: Rect  # the ROI the landmark model saw
     pose_score: float  # the model's pose presence probability
-    # Image pixel -> mask pixel affine of `segmentation` (LANDMARK_INPUT_SIZE square logits,
-    # flat), only when the model had a segmentation output and segmentation is enabled.
+    # Image pixel -> mask pixel affine of the segmentation output (LANDMARK_INPUT_SIZE square
+    # logits), when segmentation is enabled; `segmentation` holds them when it was submitted.
     mask_transform: Affine | None = None
     segmentation: Sequence[float] | None = None
 
 
 class PoseTracker:
+    """One person tracked through a stream of frames (or independent images)."""
+
     def __init__(self, options: TrackerOptions | None = None) -> None:
         self.options = options or TrackerOptions()
         self._anchors = pose_detector_anchors()
         self._filtering = PoseLandmarkFiltering(
             enable=self.options.smooth_landmarks and not self.options.static_image_mode
         )
-        self._letterbox_padding: Padding = (0.0, 0.0, 0.0, 0.0)
-        self._detected_rect: Rect | None = None  # ROI from this frame's detection
         self._tracked_rect: Rect | None = None  # ROI from the previous frame's landmarks
-        self._previous_mask: list[float] | None = None
+        self._frame: tuple[int, int, float] | None = None  # image_w, image_h, time_ms
+        self._pending: CropRequest | None = None
+        self._letterbox_padding: Padding = (0.0, 0.0, 0.0, 0.0)
+        self._rect: Rect | None = None  # ROI of the pending landmark crop
+        self._padding: Padding = (0.0, 0.0, 0.0, 0.0)  # its letterbox padding
+        self.pose: PoseResult | None = None  # result of the last finished frame
 
     def reset(self) -> None:
         """Forget the tracked pose and every filter state (e.g. on a new video)."""
         self._filtering.reset()
-        self._detected_rect = None
         self._tracked_rect = None
-        self._previous_mask = None
+        self._pending = None
+        self._rect = None
+        self.pose = None
 
-    def needs_detection(self) -> bool:
-        return self.options.static_image_mode or self._tracked_rect is None
+    @property
+    def tracking(self) -> bool:
+        """True when the next frame starts from the previous frame's ROI (no detector)."""
+        return self._tracked_rect is not None and not self.options.static_image_mode
 
-    def detector_input(self, image_w: int, image_h: int) -> Affine:
-        """Crop->image affine of the detector's 224x224 letterbox (zero border)."""
+    def begin_frame(self, image_w: int, image_h: int, time_ms: float) -> CropRequest:
+        """Starts a frame; returns the first crop to run (detector or landmark model)."""
+        if image_w <= 0 or image_h <= 0:
+            raise ValueError(f"frame size must be positive, got {image_w}x{image_h}")
+        self._frame = (image_w, image_h, time_ms)
+        self.pose = None
+        if self.tracking:
+            return self._landmark_request(self._tracked_rect)
         crop_to_image, self._letterbox_padding = detector_letterbox(image_w, image_h)
-        return crop_to_image
+        size = C.DETECTOR_INPUT_SIZE
+        self._pending = CropRequest(DETECTOR, size, "zero", gpu_sampling(crop_to_image))
+        return self._pending
 
-    def on_detector_output(
-        self, boxes: Sequence[float], scores: Sequence[float], image_w: int, image_h: int
-    ) -> Rect | None:
+    def submit(self, outputs: Mapping[str, Sequence[float]]) -> CropRequest | None:
+        """Takes the outputs of the pending request's model (by ONNX output name); returns
+        the next crop to run, or None when the frame is done (then see `pose`)."""
+        pending, self._pending = self._pending, None
+        if pending is None or self._frame is None:
+            raise RuntimeError("submit() without a pending request: call begin_frame() first")
+        missing = [name for name in OUTPUTS[pending.kind] if name not in outputs]
+        if missing:
+            raise ValueError(f"{pending.kind} outputs missing: {', '.join(missing)}")
+        if pending.kind == DETECTOR:
+            rect = self._detect(outputs["boxes"], outputs["scores"])
+            if rect is None:
+                self._lose()
+                return None
+            return self._landmark_request(rect)
+        self.pose = self._landmarks(outputs)
+        return None
+
+    # --- steps ---------------------------------------------------------------------------
+
+    def _landmark_request(self, rect: Rect) -> CropRequest:
+        image_w, image_h, _ = self._frame
+        size = C.LANDMARK_INPUT_SIZE
+        crop_to_image, self._padding = roi_crop_transform_and_padding(rect, image_w, image_h, size)
+        self._rect = rect
+        self._pending = CropRequest(LANDMARK, size, "replicate", gpu_sampling(crop_to_image))
+        return self._pending
+
+    def _detect(self, boxes: Sequence[float], scores: Sequence[float]) -> Rect | None:
         """ROI from the first detection after NMS, or None when nothing scores high enough."""
+        image_w, image_h, _ = self._frame
         detections = decode_detections(
             boxes, scores, self._anchors, self.options.min_detection_confidence
         )
         detections = weighted_non_max_suppression(detections)
         if not detections:
-            self._detected_rect = None
             return None
         first = remove_detection_letterbox(detections[:1], self._letterbox_padding)[0]
-        self._detected_rect = detection_to_roi(first, image_w, image_h)
-        return self._detected_rect
+        return detection_to_roi(first, image_w, image_h)
 
-    def landmark_rect(self) -> Rect | None:
-        """The ROI for the landmark model: this frame's detection, else the tracked one."""
-        if self._detected_rect is not None:
-            return self._detected_rect
-        if self.options.static_image_mode:
-            return None
-        return self._tracked_rect
-
-    def on_no_pose(self, time_ms: float) -> None:
-        """A frame without a pose: filters restart and the next frame runs the detector."""
-        del time_ms  # MediaPipe's filters reset on the empty packet whatever its time.
+    def _lose(self) -> None:
+        """A frame without a pose: filters restart and the next frame runs the detector.
+        MediaPipe's filters reset on the empty packet whatever its time."""
         self.reset()
 
-    def on_landmark_output(
-        self,
-        outputs: dict[str, Sequence[float]],
-        rect: Rect,
-        image_w: int,
-        image_h: int,
-        time_ms: float,
-    ) -> PoseResult | None:
-        self._detected_rect = None
+    def _landmarks(self, outputs: Mapping[str, Sequence[float]]) -> PoseResult | None:
+        image_w, image_h, time_ms = self._frame
+        rect = self._rect
         pose_score = float(outputs["pose_flag"][0])
         if not pose_present(pose_score, self.options.min_tracking_confidence):
-            self.on_no_pose(time_ms)
+            self._lose()
             return None
 
         raw = decode_landmarks(outputs["landmarks"])
         if "heatmap" in outputs:
             raw = refine_landmarks_from_heatmap(raw, outputs["heatmap"])
-        _, padding = roi_crop_transform_and_padding(rect, image_w, image_h, C.LANDMARK_INPUT_SIZE)
-        raw = remove_landmark_letterbox(raw, padding)
+        raw = remove_landmark_letterbox(raw, self._padding)
         landmarks, aux = split_landmarks(project_landmarks(raw, rect))
         world = project_world_landmarks(decode_world_landmarks(outputs["world_landmarks"]), rect)
 
@@ -144,12 +194,10 @@ class PoseTracker:
             )
             self._tracked_rect = landmarks_to_roi(aux, image_w, image_h)
 
-        mask = None
         transform = None
-        if self.options.enable_segmentation and "segmentation" in outputs:
+        if self.options.enable_segmentation:
             size = C.LANDMARK_INPUT_SIZE
             transform = mask_transform(rect, image_w, image_h, size, size)
-            mask = outputs["segmentation"]
         return PoseResult(
             landmarks=landmarks,
             world_landmarks=[(w[0], w[1], w[2]) for w in world],
@@ -157,15 +205,5 @@ class PoseTracker:
             rect=rect,
             pose_score=pose_score,
             mask_transform=transform,
-            segmentation=mask,
+            segmentation=outputs.get(SEGMENTATION_OUTPUT) if transform else None,
         )
-
-    def smooth_segmentation(self, mask: Sequence[float]) -> list[float]:
-        """Temporal smoothing of an image-space mask (probabilities, flat), MediaPipe's
-        SegmentationSmoothingCalculator; the previous smoothed mask is kept until a reset.
-        Pass masks of one size per track."""
-        if not self.options.smooth_segmentation or self.options.static_image_mode:
-            return list(mask)
-        smoothed = smooth_mask(mask, self._previous_mask)
-        self._previous_mask = smoothed
-        return smoothed
