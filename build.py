@@ -30,6 +30,7 @@ DIST = ROOT / "dist"
 CHROMIUM = Path("/usr/bin/chromium")
 DEBIAN_PACKAGES = ["chromium", "ffmpeg"]
 LINTED = ["py", "tests", "bench", "web", "build.py"]
+BIOME = NODE_MODULES / ".bin" / "biome"  # JS lint + format check of web/ (biome.json)
 
 
 def log(message: str) -> None:
@@ -133,6 +134,7 @@ def serve(host: str, port: int, isolate: bool) -> None:
 
 
 def test(pytest_args: list[str]) -> int:
+    run([str(BIOME), "ci", "web"], cwd=ROOT)
     ruff = str(VENV / "bin" / "ruff")
     run([ruff, "check", *LINTED], cwd=ROOT)
     run([ruff, "format", "--check", *LINTED], cwd=ROOT)

@@ -2,10 +2,41 @@
 
 // mediapipe/python/solutions/pose_connections.py POSE_CONNECTIONS
 export const POSE_CONNECTIONS = [
-  [0, 1], [1, 2], [2, 3], [3, 7], [0, 4], [4, 5], [5, 6], [6, 8], [9, 10], [11, 12],
-  [11, 13], [13, 15], [15, 17], [15, 19], [15, 21], [17, 19], [12, 14], [14, 16], [16, 18],
-  [16, 20], [16, 22], [18, 20], [11, 23], [12, 24], [23, 24], [23, 25], [24, 26], [25, 27],
-  [26, 28], [27, 29], [28, 30], [29, 31], [30, 32], [27, 31], [28, 32],
+  [0, 1],
+  [1, 2],
+  [2, 3],
+  [3, 7],
+  [0, 4],
+  [4, 5],
+  [5, 6],
+  [6, 8],
+  [9, 10],
+  [11, 12],
+  [11, 13],
+  [13, 15],
+  [15, 17],
+  [15, 19],
+  [15, 21],
+  [17, 19],
+  [12, 14],
+  [14, 16],
+  [16, 18],
+  [16, 20],
+  [16, 22],
+  [18, 20],
+  [11, 23],
+  [12, 24],
+  [23, 24],
+  [23, 25],
+  [24, 26],
+  [25, 27],
+  [26, 28],
+  [27, 29],
+  [28, 30],
+  [29, 31],
+  [30, 32],
+  [27, 31],
+  [28, 32],
 ];
 // mediapipe/python/solutions/drawing_utils.py _VISIBILITY_THRESHOLD / _PRESENCE_THRESHOLD
 const VISIBLE = 0.5;
@@ -148,15 +179,24 @@ export function drawWorld(ctx, world, timeMs) {
   const project = ([x, y, z]) => {
     const xr = x * cos + z * sin;
     const zr = -x * sin + z * cos;
-    return [width / 2 + xr * scale, height / 2 + (y * Math.cos(tilt) - zr * Math.sin(tilt)) * scale];
+    return [
+      width / 2 + xr * scale,
+      height / 2 + (y * Math.cos(tilt) - zr * Math.sin(tilt)) * scale,
+    ];
   };
   // Floor grid about 0.9 m under the hips.
   ctx.strokeStyle = "#2b2f38";
   ctx.lineWidth = 1;
   for (let k = -2; k <= 2; k++) {
     for (const [p, q] of [
-      [[k * 0.25, 0.9, -0.5], [k * 0.25, 0.9, 0.5]],
-      [[-0.5, 0.9, k * 0.25], [0.5, 0.9, k * 0.25]],
+      [
+        [k * 0.25, 0.9, -0.5],
+        [k * 0.25, 0.9, 0.5],
+      ],
+      [
+        [-0.5, 0.9, k * 0.25],
+        [0.5, 0.9, k * 0.25],
+      ],
     ]) {
       const [x0, y0] = project(p);
       const [x1, y1] = project(q);

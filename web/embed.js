@@ -26,7 +26,8 @@
         this.frame.allow = "camera; cross-origin-isolated";
         root.append(this.frame);
         this.onMessage = (event) => {
-          if (event.source !== this.frame.contentWindow || event.data?.type !== "blazepose:pose") return;
+          if (event.source !== this.frame.contentWindow || event.data?.type !== "blazepose:pose")
+            return;
           const init = { detail: event.data.detail };
           this.dispatchEvent(new CustomEvent("blazepose:pose", init));
           window.dispatchEvent(new CustomEvent("blazepose:pose", init));

@@ -5,8 +5,8 @@ import {
   DETECTOR_FILE,
   DETECTOR_SIZE,
   LANDMARK_SIZE,
-  landmarkFile,
   LoadError,
+  landmarkFile,
   loadRuntime,
   ModelStore,
   PoseModels,
@@ -150,7 +150,13 @@ let current = null; // the frame being tracked: {width, height}
 async function cropAndRun(cropper, replicate, run) {
   const m = pyView("transform", "f64");
   let t = performance.now();
-  const rgba = cropper.crop(frameCanvas, current.width, current.height, [m[0], m[1], m[2], m[3], m[4], m[5]], replicate);
+  const rgba = cropper.crop(
+    frameCanvas,
+    current.width,
+    current.height,
+    [m[0], m[1], m[2], m[3], m[4], m[5]],
+    replicate,
+  );
   timing.crop += performance.now() - t;
   t = performance.now();
   const out = await run(rgba);
@@ -206,7 +212,8 @@ function readResult() {
   const landmarks = [];
   const world = [];
   let o = 12;
-  for (let i = 0; i < n; i++, o += 5) landmarks.push([r[o], r[o + 1], r[o + 2], r[o + 3], r[o + 4]]);
+  for (let i = 0; i < n; i++, o += 5)
+    landmarks.push([r[o], r[o + 1], r[o + 2], r[o + 3], r[o + 4]]);
   for (let i = 0; i < n; i++, o += 3) world.push([r[o], r[o + 1], r[o + 2]]);
   return {
     poseScore: r[0],
@@ -219,7 +226,13 @@ function readResult() {
 
 const fps = { times: [], value: 0 };
 // Milliseconds from the first script to: Python ready, models ready, both, first drawn pose.
-const startup = { pythonMs: null, modelsMs: null, readyMs: null, firstPoseMs: null, warmUpRuns: null };
+const startup = {
+  pythonMs: null,
+  modelsMs: null,
+  readyMs: null,
+  firstPoseMs: null,
+  warmUpRuns: null,
+};
 
 // Tracks one frame end to end; returns the `blazepose:pose` detail.
 async function trackFrame(source, timeMs) {
@@ -250,13 +263,13 @@ async function trackFrame(source, timeMs) {
   drawWorld(worldCtx, lastWorld, performance.now());
   timing.draw = performance.now() - t;
   timing.total = performance.now() - start;
-  if (pose && startup.firstPoseMs === null) startup.firstPoseMs = Math.round(performance.now() - boot.t0);
+  if (pose && startup.firstPoseMs === null)
+    startup.firstPoseMs = Math.round(performance.now() - boot.t0);
 
   fps.times.push(performance.now());
   while (fps.times.length > 1 && fps.times[0] < performance.now() - 1000) fps.times.shift();
-  fps.value = fps.times.length > 1
-    ? ((fps.times.length - 1) * 1000) / (fps.times.at(-1) - fps.times[0])
-    : 0;
+  fps.value =
+    fps.times.length > 1 ? ((fps.times.length - 1) * 1000) / (fps.times.at(-1) - fps.times[0]) : 0;
   updateStats();
 
   const detail = {
@@ -280,7 +293,8 @@ async function trackFrame(source, timeMs) {
 const smoothTimes = {};
 function updateStats() {
   for (const key of ["crop", "inference", "python", "draw"]) {
-    smoothTimes[key] = smoothTimes[key] === undefined ? timing[key] : 0.8 * smoothTimes[key] + 0.2 * timing[key];
+    smoothTimes[key] =
+      smoothTimes[key] === undefined ? timing[key] : 0.8 * smoothTimes[key] + 0.2 * timing[key];
     $(`stat-${key}`).textContent = `${smoothTimes[key].toFixed(1)} ms`;
   }
   $("stat-fps").textContent = fps.value.toFixed(1);
@@ -289,9 +303,10 @@ function updateStats() {
 function showSettings() {
   $("stat-model").textContent = `${settings.model}${models?.segmentation ? " (+seg)" : ""}`;
   $("stat-backend").textContent = activeBackend;
-  $("stat-threads").textContent = activeBackend === "wasm"
-    ? `${threadCount(settings.threads)}${settings.proxy ? " (worker)" : ""}`
-    : "–";
+  $("stat-threads").textContent =
+    activeBackend === "wasm"
+      ? `${threadCount(settings.threads)}${settings.proxy ? " (worker)" : ""}`
+      : "–";
   $("model").value = settings.model;
   $("backend").value = activeBackend;
   $("segmentation").checked = settings.segmentation;
@@ -322,14 +337,24 @@ async function loadModels() {
   if (models && models.backend === backend && models.file === file) return;
   let next;
   try {
-    const ort = await loadRuntime(backend, boot.progress, { proxy: settings.proxy, threads: settings.threads });
+    const ort = await loadRuntime(backend, boot.progress, {
+      proxy: settings.proxy,
+      threads: settings.threads,
+    });
     next = await PoseModels.create(ort, backend, store, DETECTOR_FILE, file);
   } catch (error) {
-    if (backend !== "webgpu" || error instanceof LoadError && /checksum|failed to load/.test(error.message)) throw error;
+    if (
+      backend !== "webgpu" ||
+      (error instanceof LoadError && /checksum|failed to load/.test(error.message))
+    )
+      throw error;
     console.warn("[blazepose] WebGPU failed, falling back to WASM:", error);
     showMessage(`WebGPU failed (${error.message}): using WASM.`, "info");
     backend = "wasm";
-    const ort = await loadRuntime(backend, boot.progress, { proxy: settings.proxy, threads: settings.threads });
+    const ort = await loadRuntime(backend, boot.progress, {
+      proxy: settings.proxy,
+      threads: settings.threads,
+    });
     next = await PoseModels.create(ort, backend, store, DETECTOR_FILE, file);
   }
   next.file = file;
@@ -518,7 +543,10 @@ function wireControls() {
   ]) {
     $(id).value = settings[key];
     $(`${id}-value`).textContent = Number(settings[key]).toFixed(2);
-    $(id).addEventListener("input", () => ($(`${id}-value`).textContent = Number($(id).value).toFixed(2)));
+    $(id).addEventListener(
+      "input",
+      () => ($(`${id}-value`).textContent = Number($(id).value).toFixed(2)),
+    );
     $(id).addEventListener("change", () => apply({ [key]: Number($(id).value) }));
   }
 }
@@ -527,12 +555,18 @@ function wireControls() {
 
 async function start() {
   const reason = unsupportedReason();
-  if (reason) throw new LoadError(`Unsupported browser: ${reason} Use a recent Chrome, Edge, Firefox or Safari.`);
+  if (reason)
+    throw new LoadError(
+      `Unsupported browser: ${reason} Use a recent Chrome, Edge, Firefox or Safari.`,
+    );
   const sourceKind = option("source", "sample");
   // Everything downloads in parallel: Python, ONNX Runtime, the models, the sample clip.
   const since = () => Math.round(performance.now() - boot.t0);
   const pyStart = step("python", "Starting Python (Pyodide + blazepose)", boot.pyReady);
-  pyStart.then(() => (startup.pythonMs = since()), () => {});
+  pyStart.then(
+    () => (startup.pythonMs = since()),
+    () => {},
+  );
   pyStart.catch(() => {});
   const file = wantedLandmarkFile();
   const backend = settings.backend === "webgpu" && !navigator.gpu ? "wasm" : settings.backend;
@@ -545,7 +579,10 @@ async function start() {
       loadRuntime(backend, boot.progress, { proxy: settings.proxy, threads: settings.threads }),
     ]).then(() => loadModels()),
   );
-  modelsReady.then(() => (startup.modelsMs = since()), () => {});
+  modelsReady.then(
+    () => (startup.modelsMs = since()),
+    () => {},
+  );
   const timeout = new Promise((_, reject) =>
     setTimeout(() => reject(new LoadError("Python did not start within 90 s.")), 90000),
   );
@@ -563,7 +600,10 @@ async function start() {
   pyStart.finally(() => (pythonUp = true)).catch(() => {});
   const warmUp = modelsReady
     .then(() => (models.backend === "wasm" ? models.warmUpWhile(() => !pythonUp) : 0))
-    .then((runs) => (startup.warmUpRuns = runs), () => {});
+    .then(
+      (runs) => (startup.warmUpRuns = runs),
+      () => {},
+    );
   // Promise.all fails fast: a bad model is reported without waiting for Python.
   [py] = await Promise.all([Promise.race([pyStart, timeout]), modelsReady]);
   await warmUp;
@@ -580,7 +620,11 @@ const ready = start();
 ready.catch((error) => loadingFailed(error.message));
 
 window.blazepose = {
-  ready: ready.then(() => ({ ...settings, backend: activeBackend, threads: threadCount(settings.threads) })),
+  ready: ready.then(() => ({
+    ...settings,
+    backend: activeBackend,
+    threads: threadCount(settings.threads),
+  })),
   // Tracks one frame (stops the live source on first use, so calls stay deterministic).
   async processFrame(source, timeMs) {
     await ready;

@@ -63,7 +63,9 @@
   window.fetch = async (input, init) => {
     const response = await originalFetch(input, init);
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
-    return counted.test(new URL(url, location.href).pathname) ? progress.track(url, response) : response;
+    return counted.test(new URL(url, location.href).pathname)
+      ? progress.track(url, response)
+      : response;
   };
 
   // app.py calls window.blazeposePyReady(api) once the Python side is importable, or

@@ -112,6 +112,7 @@ export async function openFile(video, file) {
 
 export async function openImageUrl(url) {
   const response = await fetch(url);
-  if (!response.ok) throw new SourceError(`The image ${url} could not be loaded (HTTP ${response.status}).`);
+  if (!response.ok)
+    throw new SourceError(`The image ${url} could not be loaded (HTTP ${response.status}).`);
   return createImageBitmap(await response.blob());
 }
