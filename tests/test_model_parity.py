@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import onnxruntime as ort
 import pytest
-from blazepose.model_build import (
+from blazepose_tools.model_build import (
     DETECTOR_OUTPUTS,
     LANDMARK_OUTPUTS,
     build_models,
@@ -19,7 +19,7 @@ from blazepose.model_build import (
     model_specs,
     read_source,
 )
-from blazepose.tflite_to_onnx import ConvertOptions
+from converter_faults import inject
 
 litert = pytest.importorskip("ai_edge_litert.interpreter")
 Image = pytest.importorskip("PIL.Image")
@@ -195,23 +195,24 @@ def test_onnx_matches_tflite(filename: str, manifest: dict, media_dir: Path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    ("filename", "broken"),
+    ("filename", "fault"),
     [
-        ("pose_landmark_lite.onnx", ConvertOptions(honour_half_pixel_centers=False)),
-        ("pose_landmark_lite.onnx", ConvertOptions(same_pad_extra_at_end=False)),
-        ("pose_detection.onnx", ConvertOptions(honour_half_pixel_centers=False)),
+        ("pose_landmark_lite.onnx", "resize-asymmetric"),
+        ("pose_landmark_lite.onnx", "same-pad-at-start"),
+        ("pose_detection.onnx", "resize-asymmetric"),
     ],
     ids=["lite-resize-asymmetric", "lite-same-pad-at-start", "detector-resize-asymmetric"],
 )
-def test_parity_check_catches_converter_mistakes(filename, broken, media_dir: Path):
+def test_parity_check_catches_converter_mistakes(filename, fault, media_dir: Path, monkeypatch):
     """The parity check must fail when a padding or resize flag is converted wrongly."""
     spec = SPECS[filename]
     detector = spec.outputs is DETECTOR_OUTPUTS
-    model = build_onnx(read_source(NODE_MODULES, spec.source), spec, broken)
+    inject(monkeypatch, fault)
+    model = build_onnx(read_source(NODE_MODULES, spec.source), spec)
     session = onnx_session(model.SerializeToString())
     images = [c for c in parity_inputs(media_dir, 224 if detector else 256) if "/" in c[0]][:2]
     worst = worst_errors(session, spec.source, images, detector)
     tolerance = DETECTOR_TOLERANCE if detector else LANDMARK_TOLERANCE
     failures = over_tolerance({k: v for k, (v, _) in worst.items()}, tolerance)
-    print(f"\n{filename} with {broken}: over tolerance {failures}")
+    print(f"\n{filename} with {fault}: over tolerance {failures}")
     assert failures

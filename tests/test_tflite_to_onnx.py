@@ -9,34 +9,34 @@ import numpy as np
 import onnx
 import onnxruntime as ort
 import pytest
-from blazepose.model_build import (
+from blazepose_tools.model_build import (
     DETECTOR_TFLITE,
     model_specs,
     packed_file_range,
     read_source,
 )
-from blazepose.model_build import build_onnx as build_model
-from blazepose.tflite_to_onnx import (
-    ConvertOptions,
+from blazepose_tools.model_build import build_onnx as build_model
+from blazepose_tools.tflite_to_onnx import (
     InputSpec,
     UnsupportedOperatorError,
     convert_graph,
     convert_tflite,
     read_tflite,
 )
-from blazepose.tflite_to_onnx.densify import SparseDim, SparseTensor, densify
-from blazepose.tflite_to_onnx.operators import same_pads
-from blazepose.tflite_to_onnx.reader import Graph, Operator, Tensor
+from blazepose_tools.tflite_to_onnx.densify import SparseDim, SparseTensor, densify
+from blazepose_tools.tflite_to_onnx.operators import same_pads
+from blazepose_tools.tflite_to_onnx.reader import Graph, Operator, Tensor
+from converter_faults import inject
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
 RAW_INPUT = InputSpec(scale=1.0, offset=0.0)  # rgb bytes reach the TFLite graph unchanged
 
 
-def run_graph(graph: Graph, image: np.ndarray, options: ConvertOptions | None = None) -> np.ndarray:
+def run_graph(graph: Graph, image: np.ndarray) -> np.ndarray:
     """Convert a one-output graph and run it on an HxWx3 uint8 image."""
     out_name = graph.tensors[graph.outputs[0]].name
-    model = convert_graph(graph, RAW_INPUT, {out_name: "out"}, options)
+    model = convert_graph(graph, RAW_INPUT, {out_name: "out"})
     onnx.checker.check_model(model, full_check=True)
     session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
     rgba = np.concatenate([image, np.full(image.shape[:2] + (1,), 255, np.uint8)], axis=2)
@@ -181,9 +181,9 @@ def test_conv_same_stride2_pads_at_end():
     np.testing.assert_array_equal(out[0, :, :, 0], [[45, 39], [66, 50]])
 
 
-def test_conv_same_stride2_pad_flip_is_visible():
-    flipped = ConvertOptions(same_pad_extra_at_end=False)
-    out = run_graph(_conv_sum_graph("SAME"), _ramp_image(), flipped)
+def test_conv_same_stride2_pad_flip_is_visible(monkeypatch):
+    inject(monkeypatch, "same-pad-at-start")
+    out = run_graph(_conv_sum_graph("SAME"), _ramp_image())
     assert out[0, 0, 0, 0] == 10  # window shifted up-left onto the zero border
 
 
@@ -222,9 +222,9 @@ def test_resize_bilinear_flags(align_corners, half_pixel, coords):
     np.testing.assert_allclose(out[0, :, :, 0], expected, atol=1e-6)
 
 
-def test_resize_half_pixel_flag_matters():
-    broken = ConvertOptions(honour_half_pixel_centers=False)
-    out = run_graph(_resize_graph(False, True), _resize_input(), broken)
+def test_resize_half_pixel_flag_matters(monkeypatch):
+    inject(monkeypatch, "resize-asymmetric")
+    out = run_graph(_resize_graph(False, True), _resize_input())
     assert out[0, 0, 1, 0] == pytest.approx(0.5)  # asymmetric, not 0.25
 
 

@@ -2,7 +2,7 @@
 
 Incremental: a model is rebuilt only when its TFLite source, the converter version or the
 output file's bytes differ from what `models/manifest.json` records.
-Run as `python -m blazepose.model_build [--node-modules DIR] [--out DIR] [--force]`.
+Run as `python -m blazepose_tools.model_build [--node-modules DIR] [--out DIR] [--force]`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import onnx
 
 from .tflite_to_onnx import (
     CONVERTER_VERSION,
-    ConvertOptions,
     InputSpec,
     convert_tflite,
     fold_pads_into_convs,
@@ -115,11 +114,9 @@ def read_source(node_modules: Path, source: str) -> bytes:
     return data
 
 
-def build_onnx(
-    tflite_data: bytes, spec: ModelSpec, options: ConvertOptions | None = None
-) -> onnx.ModelProto:
+def build_onnx(tflite_data: bytes, spec: ModelSpec) -> onnx.ModelProto:
     """Convert, prune, fold pads and store weights as float16: the shipped graph."""
-    model = convert_tflite(tflite_data, spec.input_spec, spec.outputs, options)
+    model = convert_tflite(tflite_data, spec.input_spec, spec.outputs)
     if spec.drop_outputs:
         prune_outputs(model, list(spec.drop_outputs))
     fold_pads_into_convs(model)

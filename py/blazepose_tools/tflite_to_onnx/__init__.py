@@ -13,11 +13,11 @@ its basic optimisations cancel the pairs (352 -> 2 Transposes on the full landma
 without optimisation it is slower.
 
 Bump CONVERTER_VERSION whenever the produced graphs change, so that
-`blazepose.model_build` rebuilds its outputs.
+`blazepose_tools.model_build` rebuilds its outputs.
 """
 
 from .convert import InputSpec, convert_graph, convert_tflite
-from .operators import ConvertOptions, UnsupportedOperatorError
+from .operators import UnsupportedOperatorError
 from .reader import read_tflite
 from .shaping import fold_pads_into_convs, prune_outputs, store_weights_float16
 
@@ -25,7 +25,6 @@ CONVERTER_VERSION = "2"
 
 __all__ = [
     "CONVERTER_VERSION",
-    "ConvertOptions",
     "InputSpec",
     "UnsupportedOperatorError",
     "convert_graph",

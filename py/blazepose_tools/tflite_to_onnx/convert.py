@@ -13,7 +13,6 @@ from .operators import (
     NCHW_TO_NHWC,
     NHWC_TO_NCHW,
     Context,
-    ConvertOptions,
     convert_operator,
     layouts_agree,
 )
@@ -78,10 +77,9 @@ def convert_graph(
     graph: Graph,
     input_spec: InputSpec,
     output_names: dict[str, str],
-    options: ConvertOptions | None = None,
 ) -> onnx.ModelProto:
     """Build the float32 ONNX model. `output_names` maps TFLite output names to ONNX names."""
-    ctx = Context(graph=graph, builder=GraphBuilder(), options=options or ConvertOptions())
+    ctx = Context(graph=graph, builder=GraphBuilder())
     input_info = _rgba_prefix(ctx, input_spec, graph)
     for op in graph.operators:
         convert_operator(ctx, op)
@@ -104,9 +102,6 @@ def convert_graph(
 
 
 def convert_tflite(
-    data: bytes,
-    input_spec: InputSpec,
-    output_names: dict[str, str],
-    options: ConvertOptions | None = None,
+    data: bytes, input_spec: InputSpec, output_names: dict[str, str]
 ) -> onnx.ModelProto:
-    return convert_graph(read_tflite(data), input_spec, output_names, options)
+    return convert_graph(read_tflite(data), input_spec, output_names)

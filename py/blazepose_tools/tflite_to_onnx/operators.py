@@ -25,20 +25,9 @@ class UnsupportedOperatorError(ValueError):
 
 
 @dataclass
-class ConvertOptions:
-    """Switches that exist to show the parity tests catch converter mistakes."""
-
-    # Map TFLite RESIZE_BILINEAR half_pixel_centers to ONNX "half_pixel" (correct) or not.
-    honour_half_pixel_centers: bool = True
-    # Put the odd SAME-padding pixel at the end (TFLite, correct) or at the start.
-    same_pad_extra_at_end: bool = True
-
-
-@dataclass
 class Context:
     graph: Graph
     builder: GraphBuilder
-    options: ConvertOptions
     names: dict[int, str] = field(default_factory=dict)  # tflite tensor -> onnx value (NCHW if 4-D)
     constants: dict[int, np.ndarray] = field(default_factory=dict)  # folded constant tensors
 
@@ -70,24 +59,19 @@ def layouts_agree(nhwc_shape: tuple[int, ...]) -> bool:
     return c == 1 or h * w == 1
 
 
-def same_pads(size: int, kernel: int, stride: int, dilation: int, extra_at_end: bool = True):
+def same_pads(size: int, kernel: int, stride: int, dilation: int) -> tuple[int, int]:
     """TFLite SAME padding (before, after): the odd pixel goes after."""
     out = -(-size // stride)
     total = max((out - 1) * stride + (kernel - 1) * dilation + 1 - size, 0)
-    small, large = total // 2, total - total // 2
-    return (small, large) if extra_at_end else (large, small)
+    return total // 2, total - total // 2
 
 
 def _spatial_pads(ctx: Context, op: Operator, kernel_hw, stride_hw, dilation_hw) -> list[int]:
     if op.options["Padding"] == "VALID":
         return [0, 0, 0, 0]
     _, h, w, _ = ctx.shape(op.inputs[0])
-    top, bottom = same_pads(
-        h, kernel_hw[0], stride_hw[0], dilation_hw[0], ctx.options.same_pad_extra_at_end
-    )
-    left, right = same_pads(
-        w, kernel_hw[1], stride_hw[1], dilation_hw[1], ctx.options.same_pad_extra_at_end
-    )
+    top, bottom = same_pads(h, kernel_hw[0], stride_hw[0], dilation_hw[0])
+    left, right = same_pads(w, kernel_hw[1], stride_hw[1], dilation_hw[1])
     return [top, left, bottom, right]
 
 
@@ -190,7 +174,7 @@ def resize_bilinear(ctx: Context, op: Operator) -> None:
     n, _, _, c = ctx.shape(op.inputs[0])
     if o["AlignCorners"]:
         mode = "align_corners"
-    elif o["HalfPixelCenters"] and ctx.options.honour_half_pixel_centers:
+    elif o["HalfPixelCenters"]:
         mode = "half_pixel"
     else:
         mode = "asymmetric"
