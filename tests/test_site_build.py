@@ -1,14 +1,18 @@
-"""site_build: which modules ship to the browser, and an incremental dist/ that stays clean."""
+"""site_build: python.zip is the whole standard-library package, and dist/ stays clean."""
 
 from __future__ import annotations
 
+import ast
+import sys
 import zipfile
 from pathlib import Path
 
 import pytest
-from blazepose.site_build import ORT_FILES, PYODIDE_FILES, assemble_dist, browser_modules
+from blazepose.contract import render_js
+from blazepose_tools.site_build import ORT_FILES, PYODIDE_FILES, assemble_dist, package_files
 
 ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "py" / "blazepose"
 
 
 def write(path: Path, text: str) -> Path:
@@ -17,27 +21,51 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def test_browser_modules_follow_the_import_closure(tmp_path: Path) -> None:
+def imported_modules(path: Path) -> set[str]:
+    """Every absolute module name a file imports (anywhere, also inside functions)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module)
+    return names
+
+
+def non_stdlib_imports(package_dir: Path) -> dict[str, set[str]]:
+    """Per module: what it imports besides the standard library and its own package.
+    (Relative imports stay inside the package by construction.)"""
+    allowed = set(sys.stdlib_module_names) | {"__future__", package_dir.name}
+    found = {}
+    for path, arcname in package_files(package_dir):
+        bad = {n for n in imported_modules(path) if n.split(".")[0] not in allowed}
+        if bad:
+            found[arcname] = bad
+    return found
+
+
+def test_the_shipped_package_imports_only_the_standard_library() -> None:
+    """py/blazepose is python.zip as it is: nothing in it may need numpy, js, pyodide..."""
+    assert {arcname for _, arcname in package_files(PACKAGE)} >= {
+        "blazepose/__init__.py",
+        "blazepose/tracker.py",
+        "blazepose/contract.py",
+    }
+    assert non_stdlib_imports(PACKAGE) == {}
+
+
+def test_the_import_check_sees_every_kind_of_import(tmp_path: Path) -> None:
     package = tmp_path / "blazepose"
     write(package / "__init__.py", '"""pkg"""\n')
-    write(package / "constants.py", "import math\nX = math.pi\n")
-    write(package / "rect.py", "from dataclasses import dataclass\nfrom . import constants\n")
-    write(package / "crop.py", "from blazepose.rect import Rect\nfrom .constants import X\n")
-    write(package / "backend.py", "import numpy as np\n")
-    write(package / "uses_backend.py", "def f():\n    from .backend import np\n")
-    write(package / "cycle_a.py", "from . import cycle_b\n")
-    write(package / "cycle_b.py", "from . import cycle_a\nimport json\n")
-    write(package / "static_server.py", "import http.server\n")
-    write(package / "sub" / "__init__.py", "")
-    write(package / "uses_sub.py", "from . import sub\n")
-    names = sorted(p.stem for p in browser_modules(package))
-    assert names == ["__init__", "constants", "crop", "cycle_a", "cycle_b", "rect"]
-
-
-def test_the_real_package_ships_the_tracker_without_numpy_modules() -> None:
-    names = {p.stem for p in browser_modules(ROOT / "py" / "blazepose")}
-    assert {"tracker", "crop_transform", "constants", "track"} <= names
-    assert not names & {"onnx_backend", "media_input", "model_build", "__main__", "site_build"}
+    write(package / "fine.py", "import math\nfrom . import rect\nfrom blazepose.rect import R\n")
+    write(package / "late.py", "def f():\n    from numpy import zeros\n")
+    write(package / "plain.py", "import onnxruntime.capi as capi, json\n")
+    write(package / "sub" / "deep.py", "import js\n")
+    assert non_stdlib_imports(package) == {
+        "blazepose/late.py": {"numpy"},
+        "blazepose/plain.py": {"onnxruntime.capi"},
+        "blazepose/sub/deep.py": {"js"},
+    }
 
 
 @pytest.fixture
@@ -55,6 +83,9 @@ def project(tmp_path: Path) -> Path:
     write(root / "models" / "manifest.json", "{}")
     write(root / "py" / "blazepose" / "__init__.py", "")
     write(root / "py" / "blazepose" / "rect.py", "import math\n")
+    # The whole folder ships, without looking at imports (the test above checks those).
+    write(root / "py" / "blazepose" / "uses_numpy.py", "import numpy\n")
+    write(root / "py" / "blazepose" / "__pycache__" / "rect.cpython-311.pyc", "")
     return root
 
 
@@ -71,9 +102,15 @@ def test_assemble_dist_layout_and_cleanup(project: Path, tmp_path: Path) -> None
         "models/pose_detection.onnx",
         "models/manifest.json",
         "python.zip",
+        "contract.js",
     } <= files
     with zipfile.ZipFile(dist / "python.zip") as archive:
-        assert sorted(archive.namelist()) == ["blazepose/__init__.py", "blazepose/rect.py"]
+        assert sorted(archive.namelist()) == [
+            "blazepose/__init__.py",
+            "blazepose/rect.py",
+            "blazepose/uses_numpy.py",
+        ]
+    assert (dist / "contract.js").read_text(encoding="utf-8") == render_js()
     first_zip = (dist / "python.zip").read_bytes()
 
     # A second run is a no-op on unchanged inputs and removes what no longer belongs.

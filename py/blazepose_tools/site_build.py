@@ -2,12 +2,14 @@
 
 Layout of dist/:
     index.html, *.js, app.py, pyscript.json, embed.html   <- web/
+    contract.js                                           <- blazepose.contract.render_js()
     static/                                               <- static/ (styles, sample clip)
     vendor/pyscript/   all of @pyscript/core/dist
     vendor/pyodide/    the Pyodide core (no packages: the page's Python is standard library only)
     vendor/ort/        onnxruntime-web: the WASM-only build (default) and the WebGPU build
     models/            *.onnx and manifest.json
-    python.zip         the browser subset of py/blazepose (unpacked by PyScript's `files`)
+    python.zip         the whole py/blazepose package (unpacked by PyScript's `files`); it is
+                       standard library only (tests/test_site_build.py checks every import)
 
 Re-running is cheap: files whose size and modification time match are not copied again,
 and files that no longer belong to the site are removed.
@@ -15,12 +17,12 @@ and files that no longer belong to the site are removed.
 
 from __future__ import annotations
 
-import ast
 import shutil
-import sys
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
+
+from blazepose.contract import render_js
 
 PYODIDE_FILES = (
     "pyodide.mjs",
@@ -40,61 +42,17 @@ ORT_FILES = (
     "ort-wasm-simd-threaded.asyncify.mjs",
     "ort-wasm-simd-threaded.asyncify.wasm",
 )
-# Modules of py/blazepose that only make sense in CPython even if they import only stdlib.
-NOT_FOR_BROWSER = frozenset({"__main__", "static_server", "site_build"})
 # A fixed timestamp keeps python.zip byte-identical between builds of the same sources.
 ZIP_DATE = (2020, 1, 1, 0, 0, 0)
 
 
-def _imports(path: Path) -> set[str]:
-    """Top-level names imported anywhere in a module; '.x' for package-relative imports."""
-    names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                if node.module:
-                    names.add("." + node.module.split(".")[0])
-                else:
-                    names.update("." + alias.name for alias in node.names)
-            elif node.module:
-                names.add(node.module)
-    return names
-
-
-def browser_modules(package_dir: Path) -> list[Path]:
-    """Modules of the package whose import closure is standard library only (Pyodide core)."""
-    modules = {p.stem: p for p in sorted(package_dir.glob("*.py"))}
-    subpackages = {p.name for p in package_dir.iterdir() if (p / "__init__.py").exists()}
-    stdlib = set(sys.stdlib_module_names)
-    verdict: dict[str, bool] = {}
-
-    def allowed(name: str, stack: frozenset[str]) -> bool:
-        if name in verdict:
-            return verdict[name]
-        if name not in modules or name in NOT_FOR_BROWSER:
-            return False
-        ok = True
-        for imported in _imports(modules[name]):
-            top = imported.split(".")[0]
-            if imported.startswith("."):
-                local = imported[1:]
-            elif top == package_dir.name:
-                parts = imported.split(".")
-                local = parts[1] if len(parts) > 1 else "__init__"
-            elif top in stdlib or top == "__future__":
-                continue
-            else:
-                ok = False
-                break
-            if local in subpackages or (local not in stack and not allowed(local, stack | {name})):
-                ok = False
-                break
-        verdict[name] = ok
-        return ok
-
-    return [modules[name] for name in modules if allowed(name, frozenset())]
+def package_files(package_dir: Path) -> list[tuple[Path, str]]:
+    """Every module of the package with its name inside python.zip (`blazepose/...`)."""
+    return [
+        (path, f"{package_dir.name}/{path.relative_to(package_dir).as_posix()}")
+        for path in sorted(package_dir.rglob("*.py"))
+        if "__pycache__" not in path.parts
+    ]
 
 
 def _write_zip(target: Path, files: Iterable[tuple[Path, str]]) -> None:
@@ -108,6 +66,13 @@ def _write_zip(target: Path, files: Iterable[tuple[Path, str]]) -> None:
         tmp.unlink()
     else:
         tmp.replace(target)
+
+
+def _write_text(target: Path, text: str) -> None:
+    """Writes `text` unless the file already holds exactly it (keeps its mtime)."""
+    if target.exists() and target.read_text(encoding="utf-8") == text:
+        return
+    target.write_text(text, encoding="utf-8")
 
 
 def _copy(source: Path, target: Path) -> None:
@@ -155,9 +120,9 @@ def assemble_dist(root: Path, dist: Path) -> None:
     dist.mkdir(parents=True, exist_ok=True)
     for rel, source in plan.items():
         _copy(source, dist / rel)
-    package = root / "py" / "blazepose"
-    _write_zip(dist / "python.zip", ((p, f"blazepose/{p.name}") for p in browser_modules(package)))
-    keep = set(plan) | {"python.zip"}
+    _write_zip(dist / "python.zip", package_files(root / "py" / "blazepose"))
+    _write_text(dist / "contract.js", render_js())
+    keep = set(plan) | {"python.zip", "contract.js"}
     for rel in _tree(dist):
         if rel not in keep:
             (dist / rel).unlink()
