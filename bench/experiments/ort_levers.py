@@ -1,13 +1,16 @@
 """Which ONNX Runtime Web settings and model forms make our models run faster in Chromium?
 
-Builds model variants (float32 weights, offline-optimised graphs, float input) into
-``build/ort_levers/variants``, serves them with ``node_modules/onnxruntime-web/dist`` and
-``bench/pages/ort_levers.html``, and times ``session.run`` in headless Chromium. Each group is
-one lever: its cases run interleaved round by round in the same page with the group's baseline,
-so the ratio to the baseline is what counts on a shared machine.
+A research experiment, not part of the product or of the benchmark: builds model variants
+(float32 weights, offline-optimised graphs, float input) into ``build/ort_levers/variants``,
+serves them with ``node_modules/onnxruntime-web/dist`` and
+``bench/experiments/pages/ort_levers.html``, and times ``session.run`` in headless Chromium.
+Each group is one lever: its cases run interleaved round by round in the same page with the
+group's baseline, so the ratio to the baseline is what counts on a shared machine.
 
-Usage: ``.venv/bin/python bench/ort_levers.py [--groups a,b] [--models full,lite,detector]
-[--rounds 6] [--runs 6]``; writes ``build/ort_levers/levers.json`` and prints a markdown table.
+Usage: ``.venv/bin/python bench/experiments/ort_levers.py [--groups a,b]
+[--models full,lite,detector] [--rounds 6] [--runs 6]``; writes ``build/ort_levers/levers.json``
+and prints a markdown table. Its test (not in the default test run):
+``.venv/bin/pytest bench/experiments``.
 """
 
 from __future__ import annotations
@@ -23,13 +26,14 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-BENCH = Path(__file__).resolve().parent
+EXPERIMENTS = Path(__file__).resolve().parent
+BENCH = EXPERIMENTS.parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(ROOT / "py"))
 
 import machine  # noqa: E402
-from blazepose.static_server import serve_in_background  # noqa: E402
+from blazepose_tools.static_server import serve_in_background  # noqa: E402
 from run import CHROMIUM, CHROMIUM_ARGS, _link  # noqa: E402
 
 OUT = ROOT / "build" / "ort_levers"
@@ -354,7 +358,7 @@ def make_variant(variant: str, src: Path, size: int, target: Path) -> None:
         return
     if variant == "opt_extended_f16":
         # Pre-optimised graph with the weights stored as float16 again (same bytes as shipped).
-        from blazepose.tflite_to_onnx import store_weights_float16
+        from blazepose_tools.tflite_to_onnx import store_weights_float16
 
         native_optimised(src, "extended", target)
         model = onnx.load(target)
@@ -644,7 +648,7 @@ def stage_site() -> Path:
     _link(ROOT / "node_modules" / "onnxruntime-web" / "dist", site / "ort")
     _link(ROOT / "models", site / "models")
     _link(OUT / "variants", site / "variants")
-    _link(BENCH / "pages", site / "pages")
+    _link(EXPERIMENTS / "pages", site / "pages")
     return site
 
 
@@ -737,7 +741,7 @@ def write_markdown(results: dict, path: Path, summary: str = "") -> None:
     """Tables of the latest run of each (model, group); earlier repeats after them."""
     info = results.get("machine", {})
     head = [
-        "# ONNX Runtime Web levers (bench/ort_levers.py)",
+        "# ONNX Runtime Web levers (bench/experiments/ort_levers.py)",
         "",
         "`session.run` of one model in headless Chromium (onnxruntime-web 1.30.0, WASM): "
         "median, 20th percentile and minimum of the timed runs. The low percentiles are the "

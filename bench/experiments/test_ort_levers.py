@@ -1,4 +1,6 @@
-"""The model variants of bench/ort_levers.py compute what the shipped models compute.
+"""The model variants of ort_levers.py compute what the shipped models compute.
+
+Opt-in (outside the default `testpaths`): `.venv/bin/pytest bench/experiments`.
 
 A speed comparison between graphs is only meaningful if the graphs agree; the diagnostic
 variant that drops the depthwise convolutions must not.
@@ -13,8 +15,9 @@ import numpy as np
 import onnx
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
+EXPERIMENTS = Path(__file__).resolve().parent
+ROOT = EXPERIMENTS.parents[1]
+sys.path.insert(0, str(EXPERIMENTS))
 
 import ort_levers  # noqa: E402
 
@@ -24,7 +27,7 @@ LITE = ROOT / "models" / "pose_landmark_lite_landmarks_only.onnx"
 @pytest.fixture(scope="module")
 def lite() -> onnx.ModelProto:
     if not LITE.exists():
-        pytest.skip("models not built (python -m blazepose.model_build)")
+        pytest.skip("models not built (python3 build.py models)")
     return onnx.load(LITE)
 
 
