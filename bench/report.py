@@ -6,7 +6,7 @@ import json
 import math
 from pathlib import Path
 
-from blazepose.pck import Agreement
+from blazepose_tools.pck import Agreement
 from stats import fps, median, outside_share, percentile, ratio
 
 OURS = "ours"

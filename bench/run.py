@@ -32,7 +32,7 @@ import netlog  # noqa: E402
 import plot  # noqa: E402
 import report  # noqa: E402
 import task_bundle  # noqa: E402
-from blazepose.static_server import serve_in_background  # noqa: E402
+from blazepose_tools.static_server import serve_in_background  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 DEAD = "http://127.0.0.1:9/"

@@ -1,4 +1,5 @@
-"""`python3 -m blazepose track` end to end, as a subprocess, on short real inputs."""
+"""`python3 -m blazepose_tools track` (the `blazepose` command) end to end, as a subprocess,
+on short real inputs."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-from blazepose.media_input import iter_video
+from blazepose_tools.media_input import iter_video
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,7 +25,7 @@ NUM_FRAMES = 8
 def run_cli(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "py")}
     return subprocess.run(
-        [sys.executable, "-m", "blazepose", "track", *args, "--models-dir", str(MODELS)],
+        [sys.executable, "-m", "blazepose_tools", "track", *args, "--models-dir", str(MODELS)],
         capture_output=True,
         text=True,
         env=env,

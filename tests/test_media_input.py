@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from blazepose.media_input import MediaError, iter_frames, probe
+from blazepose_tools.media_input import MediaError, iter_frames, probe
 from PIL import Image
 
 

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from blazepose.model_build import (
+from blazepose_tools.model_build import (
     DETECTOR_TFLITE,
     SOURCE_SHA256,
     build_models,

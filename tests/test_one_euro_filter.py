@@ -2,7 +2,8 @@ import math
 import random
 
 import pytest
-from blazepose.one_euro_filter import OneEuroFilter, OneEuroFilterBank
+from blazepose.one_euro_filter import OneEuroFilterBank
+from oracles import OneEuroFilter
 
 US = 1000  # nanoseconds per microsecond
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from blazepose.pck import Agreement, torso_size_px
+from blazepose_tools.pck import Agreement, torso_size_px
 
 W, H = 100, 200
 

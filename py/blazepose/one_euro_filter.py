@@ -1,59 +1,24 @@
-"""One Euro filter (MediaPipe mediapipe/util/filtering/one_euro_filter.cc)."""
+"""One Euro filter (MediaPipe mediapipe/util/filtering/one_euro_filter.cc).
+
+The pipeline filters whole landmark lists at once (`OneEuroFilterBank`); the scalar filter it
+is tested against, a line-by-line port of MediaPipe's, is tests/oracles.py.
+"""
 
 import math
 from collections.abc import Sequence
 
-from .low_pass_filter import LowPassFilter
 
-
-class OneEuroFilter:
-    """Adaptive low-pass filter; timestamps are integer nanoseconds.
+class OneEuroFilterBank:
+    """``n`` independent One Euro filters that always receive the same timestamps (one per
+    coordinate of a landmark list, as LandmarksSmoothingCalculator keeps them), with the
+    per-value arithmetic inlined: the scalar filter's results (tests/oracles.py), a fraction
+    of the call overhead.
 
     ``legacy=True`` reproduces the filter of the legacy pose solutions, whose last
     timestamp starts at 0: a sample at timestamp 0 is returned unfiltered and leaves no
     trace, and the first interval after it does not update the frequency. ``legacy=False``
     is MediaPipe's later ``OneEuroFilter::Create`` (last timestamp starts below any value).
     """
-
-    def __init__(
-        self,
-        frequency: float,
-        min_cutoff: float,
-        beta: float,
-        derivate_cutoff: float,
-        legacy: bool = True,
-    ) -> None:
-        self.frequency = frequency
-        self.min_cutoff = min_cutoff
-        self.beta = beta
-        self.derivate_cutoff = derivate_cutoff
-        self.x = LowPassFilter(self._alpha(min_cutoff))
-        self.dx = LowPassFilter(self._alpha(derivate_cutoff))
-        self.last_time: int | None = 0 if legacy else None
-
-    def _alpha(self, cutoff: float) -> float:
-        te = 1.0 / self.frequency
-        tau = 1.0 / (2.0 * math.pi * cutoff)
-        return 1.0 / (1.0 + tau / te)
-
-    def apply(self, timestamp_ns: int, value: float, value_scale: float = 1.0) -> float:
-        last = self.last_time
-        if last is not None and last >= timestamp_ns:
-            return value  # MediaPipe: out-of-order or repeated timestamp, pass through.
-        if last is not None and last != 0 and timestamp_ns != 0:
-            self.frequency = 1.0 / ((timestamp_ns - last) * 1e-9)
-        self.last_time = timestamp_ns
-        x = self.x
-        dvalue = (value - x.raw_value) * value_scale * self.frequency if x.initialized else 0.0
-        edvalue = self.dx.apply_with_alpha(dvalue, self._alpha(self.derivate_cutoff))
-        cutoff = self.min_cutoff + self.beta * abs(edvalue)
-        return x.apply_with_alpha(value, self._alpha(cutoff))
-
-
-class OneEuroFilterBank:
-    """``n`` independent :class:`OneEuroFilter` s that always receive the same timestamps
-    (one per coordinate of a landmark list, as LandmarksSmoothingCalculator keeps them),
-    with the per-value arithmetic inlined: same results, a fraction of the call overhead."""
 
     def __init__(
         self,

@@ -1,4 +1,6 @@
-"""Command line: `python3 -m blazepose track INPUT [--model lite|full|heavy] [--json OUT]`.
+"""Command line: `blazepose track INPUT [--model lite|full|heavy] [--json OUT]`.
+
+Also `python -m blazepose_tools track ...`.
 
 Tracks one person through a video file, one image or a folder of images (sorted by name) with
 the CPython backend and writes the landmarks as JSON (to stdout without --json).
@@ -13,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
-from blazepose.media_input import MediaError, iter_frames, probe
+from blazepose_tools.media_input import MediaError, iter_frames, probe
 
 # Inputs with at least this many frames get a progress bar on stderr.
 PROGRESS_MIN_FRAMES = 30
@@ -43,17 +45,15 @@ def frame_record(index: int, time_ms: float, result: Any) -> dict[str, Any]:
 
 def track(args: argparse.Namespace, out: TextIO) -> int:
     # Imported here so that `--help` and input errors do not pay for onnxruntime's start-up.
+    from blazepose.tracker import PoseTracker, TrackerOptions
     from tqdm import tqdm
 
-    from blazepose.onnx_backend import OnnxBackend
-    from blazepose.track import track_frame
-    from blazepose.tracker import PoseTracker, TrackerOptions
+    from blazepose_tools.driver import track_frame
+    from blazepose_tools.onnx_backend import OnnxBackend
 
     info = probe(args.input, folder_fps=args.fps)
     static = args.static or info.kind == "image"
-    backend = OnnxBackend(
-        args.model, landmarks_only=True, models_dir=args.models_dir, sampling=args.sampling
-    )
+    backend = OnnxBackend(args.model, landmarks_only=True, models_dir=args.models_dir)
     tracker = PoseTracker(TrackerOptions(static_image_mode=static, smooth_landmarks=args.smooth))
 
     frames: list[dict[str, Any]] = []
@@ -86,7 +86,7 @@ def track(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python3 -m blazepose", description=__doc__)
+    parser = argparse.ArgumentParser(prog="blazepose", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     track_p = commands.add_parser("track", help="track the pose through a video or images")
     track_p.add_argument("input", help="video file, image file, or folder of images")
@@ -104,12 +104,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--fps", type=float, default=30.0, help="frame rate of a folder of images (default 30)"
     )
     track_p.add_argument("--models-dir", default="models", help="folder of the .onnx models")
-    track_p.add_argument(
-        "--sampling",
-        choices=("gl", "opencv"),
-        default="gl",
-        help="crop pixel-centre convention: gl = MediaPipe GPU/web (default), opencv = CPU",
-    )
     return parser
 
 

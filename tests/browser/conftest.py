@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from blazepose.site_build import assemble_dist
-from blazepose.static_server import serve_in_background
+from blazepose_tools.site_build import assemble_dist
+from blazepose_tools.static_server import serve_in_background
 from playwright.sync_api import Browser, BrowserType
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 from blazepose.crop_transform import canvas_transform, detector_letterbox, roi_crop_transform
-from blazepose.media_input import read_image
-from blazepose.onnx_backend import warp_affine
 from blazepose.rect import Rect
+from blazepose_tools.media_input import read_image
+from blazepose_tools.onnx_backend import warp_affine
 from playwright.sync_api import Browser
 
 # A rotated ROI that reaches past the left and top edges, and one inside the image.

@@ -14,11 +14,11 @@ from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
-from blazepose.media_input import iter_video, read_image
-from blazepose.onnx_backend import OnnxBackend
-from blazepose.pck import Agreement
-from blazepose.track import track_frame
 from blazepose.tracker import PoseTracker, TrackerOptions
+from blazepose_tools.driver import track_frame
+from blazepose_tools.media_input import iter_video, read_image
+from blazepose_tools.onnx_backend import OnnxBackend
+from blazepose_tools.pck import Agreement
 from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page, Route
 
