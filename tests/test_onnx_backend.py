@@ -6,8 +6,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from blazepose.crop_transform import detector_letterbox
-from blazepose.onnx_backend import OnnxBackend, gl_pixel_centres, to_rgba_batch, warp_affine
+from blazepose.crop_transform import detector_letterbox, gpu_sampling
+from blazepose_tools.onnx_backend import OnnxBackend, to_rgba_batch, warp_affine
+from oracles import opencv_sampling
 from PIL import Image
 
 MODELS = Path(__file__).resolve().parent.parent / "models"
@@ -99,14 +100,19 @@ def test_unknown_model_is_rejected() -> None:
         OnnxBackend("medium")
 
 
-def test_gl_pixel_centres_shift_by_half_a_crop_pixel_minus_half_an_image_pixel() -> None:
+def test_gpu_sampling_shifts_by_half_a_crop_pixel_minus_half_an_image_pixel() -> None:
+    """The sampling the tracker's crop requests carry, and the test oracle mapping it back."""
     # At 1:1 scale both conventions coincide.
-    assert gl_pixel_centres((1.0, 0.0, 0.0, 1.0, 3.0, 4.0)) == (1.0, 0.0, 0.0, 1.0, 3.0, 4.0)
+    identity = (1.0, 0.0, 0.0, 1.0, 3.0, 4.0)
+    assert gpu_sampling(identity) == identity
+    assert opencv_sampling(identity) == identity
     # 2x downscale: output pixel u covers image [2u - 0.5, 2u + 1.5], centre 2u + 0.5.
-    assert gl_pixel_centres((2.0, 0.0, 0.0, 2.0, 0.0, 0.0)) == (2.0, 0.0, 0.0, 2.0, 0.5, 0.5)
+    assert gpu_sampling((2.0, 0.0, 0.0, 2.0, 0.0, 0.0)) == (2.0, 0.0, 0.0, 2.0, 0.5, 0.5)
+    assert opencv_sampling((2.0, 0.0, 0.0, 2.0, 0.5, 0.5)) == (2.0, 0.0, 0.0, 2.0, 0.0, 0.0)
     # 90 degree rotation: the shift follows the rotated axes.
-    rotated = gl_pixel_centres((0.0, 2.0, -2.0, 0.0, 10.0, 0.0))
-    assert rotated == pytest.approx((0.0, 2.0, -2.0, 0.0, 8.5, 0.5))
+    rotated = (0.0, 2.0, -2.0, 0.0, 10.0, 0.0)
+    assert gpu_sampling(rotated) == pytest.approx((0.0, 2.0, -2.0, 0.0, 8.5, 0.5))
+    assert opencv_sampling(gpu_sampling(rotated)) == pytest.approx(rotated)
 
 
 @pytest.mark.parametrize("model", ["lite", "full", "heavy"])

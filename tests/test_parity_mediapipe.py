@@ -10,24 +10,30 @@ Where a model is unstable on a clip (left/right flips of the limbs that a half-p
 of the crop already triggers), nothing short of MediaPipe's exact WebGL numerics can reach
 99 %. The same rule then applies to every clip: agreement with MediaPipe must be at least as
 good (within SENSITIVITY_MARGIN) as our own agreement with ourselves when only the crop's
-pixel-centre convention changes (parity.sampling_sensitivity).
+pixel-centre convention changes (sampling_sensitivity below).
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
-from blazepose.onnx_backend import OnnxBackend
-from blazepose.parity import (
+from blazepose.tracker import TrackerOptions
+from blazepose_tools.onnx_backend import OnnxBackend
+from blazepose_tools.parity import (
     CLIPS,
+    ClipRun,
+    compare_runs,
     evaluate_clip,
     evaluate_stills,
     format_row,
-    sampling_sensitivity,
+    frames_for,
+    run_frames,
 )
-from blazepose.pck import Agreement
+from blazepose_tools.pck import Agreement
+from oracles import OpenCvSampling
 
 MODELS = Path(__file__).resolve().parent.parent / "models"
 MODEL_NAMES = ("lite", "full", "heavy")
@@ -48,13 +54,27 @@ def backend(request: pytest.FixtureRequest, reference_dir: Path) -> OnnxBackend:
     if not (MODELS / f"pose_landmark_{model}_landmarks_only.onnx").exists():
         pytest.skip("models not built (python3 build.py models)")
     if model not in _backends:
-        _backends[model] = OnnxBackend(model, models_dir=MODELS, sampling="gl")
+        _backends[model] = OnnxBackend(model, models_dir=MODELS)
     return _backends[model]
 
 
 def shared(reference_dir: Path) -> Path:
     """The shared folder (media/ and reference/) above the reference_dir fixture."""
     return reference_dir.parent.parent
+
+
+def sampling_sensitivity(shared: Path, clip: str, run: ClipRun, backend: OnnxBackend) -> Agreement:
+    """How far our own output moves when only the crop's pixel-centre convention changes
+    (half a pixel: MediaPipe's CPU/OpenCV sampling instead of its GPU/web one): the floor
+    below which no port can be expected to agree with MediaPipe on a clip where the model is
+    unstable."""
+    reference = json.loads(
+        (shared / "reference/mediapipe" / backend.model / f"{clip}.json").read_text()
+    )
+    video = shared / "media/video" / f"{clip}.mp4"
+    other = OpenCvSampling(backend)
+    other_run = run_frames(frames_for(video, "jpeg"), other, TrackerOptions(), reference["fps"])
+    return compare_runs(run, other_run, reference["width"], reference["height"])
 
 
 def check(

