@@ -118,9 +118,10 @@ def _session(path: Path, threads: int | None) -> ort.InferenceSession:
 
 
 def resolve_models_dir(models_dir: str | Path) -> Path:
-    """`models_dir` as given, or the repository's models/ when a relative one is missing."""
+    """`models_dir` as given, or the repository's models/ when a relative one is missing and
+    this module runs from a checkout (an installed copy has no repository beside it)."""
     path = Path(models_dir)
-    if not path.is_absolute() and not path.exists():
+    if not path.is_absolute() and not path.exists() and _REPO_MODELS.is_dir():
         return _REPO_MODELS
     return path
 
