@@ -1,57 +1,20 @@
 // Drawing: the 33-point skeleton over the frame, the segmentation overlay, the 3D view.
+import { CONTRACT } from "./contract.js";
 
-// mediapipe/python/solutions/pose_connections.py POSE_CONNECTIONS
-export const POSE_CONNECTIONS = [
-  [0, 1],
-  [1, 2],
-  [2, 3],
-  [3, 7],
-  [0, 4],
-  [4, 5],
-  [5, 6],
-  [6, 8],
-  [9, 10],
-  [11, 12],
-  [11, 13],
-  [13, 15],
-  [15, 17],
-  [15, 19],
-  [15, 21],
-  [17, 19],
-  [12, 14],
-  [14, 16],
-  [16, 18],
-  [16, 20],
-  [16, 22],
-  [18, 20],
-  [11, 23],
-  [12, 24],
-  [23, 24],
-  [23, 25],
-  [24, 26],
-  [25, 27],
-  [26, 28],
-  [27, 29],
-  [28, 30],
-  [29, 31],
-  [30, 32],
-  [27, 31],
-  [28, 32],
-];
-// mediapipe/python/solutions/drawing_utils.py _VISIBILITY_THRESHOLD / _PRESENCE_THRESHOLD
-const VISIBLE = 0.5;
+const CONNECTIONS = CONTRACT.connections;
 const LEFT = "#ff9f1c"; // odd indices are the person's left side
 const RIGHT = "#2ec4b6";
 const CENTRE = "#f4f4f4";
 
 const sideColour = (i) => (i === 0 ? CENTRE : i % 2 === 1 ? LEFT : RIGHT);
-const shown = (lm) => lm[3] >= VISIBLE && lm[4] >= VISIBLE;
+// mediapipe/python/solutions/drawing_utils.py: drawn when both are at least the threshold.
+const shown = (lm) => lm[3] >= CONTRACT.visibilityThreshold && lm[4] >= CONTRACT.presenceThreshold;
 
 // Landmarks: 33 x [x, y, z, visibility, presence], x/y normalised to the image.
 export function drawSkeleton(ctx, landmarks, width, height) {
   const scale = Math.max(width, height) / 640;
   ctx.lineCap = "round";
-  for (const [i, j] of POSE_CONNECTIONS) {
+  for (const [i, j] of CONNECTIONS) {
     const a = landmarks[i];
     const b = landmarks[j];
     const visible = shown(a) && shown(b);
@@ -85,83 +48,28 @@ export function drawSkeleton(ctx, landmarks, width, height) {
   ctx.globalAlpha = 1;
 }
 
-// Segmentation: logits of the 256x256 crop, warped back onto the image (zero outside the
-// ROI, like MediaPipe's WarpAffineCalculator BORDER_ZERO) at a reduced resolution, then
-// blended over time with MediaPipe's SegmentationSmoothingCalculator rule: the same formula
-// as blazepose.segmentation_smoothing.smooth_mask_value (done here per pixel because a
-// pure-Python loop over the mask would cost tens of milliseconds a frame in Pyodide).
-const MASK_LONG_SIDE = 256;
-const COMBINE_WITH_PREVIOUS_RATIO = 0.7;
-const [C1, C2, C3, C4, C5] = [5.68842, -0.748699, -57.8051, 291.309, -624.717];
+// Segmentation mask ({width, height, data: probabilities}, covering the image) as a violet
+// overlay at up to about 60 % opacity.
+const maskCanvas = document.createElement("canvas");
+const maskCtx = maskCanvas.getContext("2d");
 
-export class MaskLayer {
-  constructor() {
-    this.crop = document.createElement("canvas");
-    this.crop.width = this.crop.height = 256;
-    this.cropCtx = this.crop.getContext("2d", { willReadFrequently: true });
-    this.cropImage = this.cropCtx.createImageData(256, 256);
-    this.mask = document.createElement("canvas");
-    this.maskCtx = this.mask.getContext("2d", { willReadFrequently: true });
-    this.previous = null; // Float32Array of smoothed probabilities, mask resolution
+export function drawMask(ctx, mask) {
+  const { width, height, data } = mask;
+  if (maskCanvas.width !== width || maskCanvas.height !== height) {
+    maskCanvas.width = width;
+    maskCanvas.height = height;
   }
-
-  reset() {
-    this.previous = null;
+  const image = maskCtx.createImageData(width, height);
+  const px = image.data;
+  for (let k = 0; k < data.length; k++) {
+    px[4 * k] = 124;
+    px[4 * k + 1] = 77;
+    px[4 * k + 2] = 255;
+    px[4 * k + 3] = 160 * data[k];
   }
-
-  // cropToCanvas: crop canvas -> image canvas matrix of the landmark crop (from app.py).
-  update(logits, cropToCanvas, width, height, smooth) {
-    const px = this.cropImage.data;
-    for (let k = 0; k < 65536; k++) px[4 * k + 3] = 255 / (1 + Math.exp(-logits[k]));
-    this.cropCtx.putImageData(this.cropImage, 0, 0);
-
-    const scale = Math.min(1, MASK_LONG_SIDE / Math.max(width, height));
-    const mw = Math.round(width * scale);
-    const mh = Math.round(height * scale);
-    if (this.mask.width !== mw || this.mask.height !== mh) {
-      this.mask.width = mw;
-      this.mask.height = mh;
-      this.previous = null;
-    }
-    const ctx = this.maskCtx;
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, mw, mh);
-    const [a, b, c, d, e, f] = cropToCanvas;
-    ctx.setTransform(scale * a, scale * b, scale * c, scale * d, scale * e, scale * f);
-    ctx.imageSmoothingEnabled = true;
-    ctx.drawImage(this.crop, 0, 0);
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-
-    const image = ctx.getImageData(0, 0, mw, mh);
-    const data = image.data;
-    const n = mw * mh;
-    const previous = smooth ? this.previous : null;
-    const out = new Float32Array(n);
-    for (let k = 0; k < n; k++) {
-      const current = data[4 * k + 3] / 255;
-      let value = current;
-      if (previous) {
-        const t = current - 0.5;
-        const x = t * t;
-        const uncertainty = 1 - Math.min(1, x * (C1 + x * (C2 + x * (C3 + x * (C4 + x * C5)))));
-        value = current + (previous[k] - current) * uncertainty * COMBINE_WITH_PREVIOUS_RATIO;
-      }
-      out[k] = value;
-      data[4 * k] = 124;
-      data[4 * k + 1] = 77;
-      data[4 * k + 2] = 255;
-      data[4 * k + 3] = 160 * value; // drawn at about 60 % opacity
-    }
-    ctx.putImageData(image, 0, 0);
-    this.previous = out;
-  }
-
-  draw(ctx) {
-    if (!this.previous) return;
-    const { width, height } = ctx.canvas;
-    ctx.imageSmoothingEnabled = true;
-    ctx.drawImage(this.mask, 0, 0, width, height);
-  }
+  maskCtx.putImageData(image, 0, 0);
+  ctx.imageSmoothingEnabled = true;
+  ctx.drawImage(maskCanvas, 0, 0, ctx.canvas.width, ctx.canvas.height);
 }
 
 // World landmarks (metres, origin between the hips, y down) in a slowly turning
@@ -209,7 +117,7 @@ export function drawWorld(ctx, world, timeMs) {
   if (!world) return;
   const points = world.map(project);
   ctx.lineWidth = 2;
-  for (const [i, j] of POSE_CONNECTIONS) {
+  for (const [i, j] of CONNECTIONS) {
     ctx.strokeStyle = i % 2 === j % 2 && i > 10 ? sideColour(i) : CENTRE;
     ctx.beginPath();
     ctx.moveTo(points[i][0], points[i][1]);

@@ -7,7 +7,9 @@
 // model (lite | full | heavy), backend (wasm | webgpu), segmentation, smoothing (0/1).
 // The page runs in an iframe next to this script; every processed frame is re-dispatched as
 // a `blazepose:pose` CustomEvent on this element and on `window` (detail as on the page).
-// A classic script (not a module), so a page on another origin can load it without CORS.
+// The iframe variant: a classic script (not a module), so a page on another origin can load
+// it without CORS. blazepose-view.js defines the same element as a module client of
+// PoseLandmarker (no iframe) for pages that can import it; a page uses one or the other.
 (() => {
   "use strict";
   const PAGE = new URL("index.html", document.currentScript.src);

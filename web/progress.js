@@ -1,6 +1,7 @@
 // Loading progress: counts the bytes of every large download (Pyodide, ORT, models) and
-// the start-up steps, for the loading screen. A classic script so it runs before PyScript
-// starts fetching; it wraps window.fetch to count response bytes as they stream in.
+// the start-up steps, for the loading screen (loading.js). A classic script so it runs
+// before PyScript starts fetching; it wraps window.fetch to count response bytes as they
+// stream in. window.__blazeposeBoot.progress is PoseLandmarker.create's `progress` option.
 (() => {
   "use strict";
   const files = new Map(); // url -> {loaded, total}
@@ -68,15 +69,5 @@
       : response;
   };
 
-  // app.py calls window.blazeposePyReady(api) once the Python side is importable, or
-  // window.blazeposePyFailed(message) when it is not.
-  let resolvePy;
-  let rejectPy;
-  const pyReady = new Promise((resolve, reject) => {
-    resolvePy = resolve;
-    rejectPy = reject;
-  });
-  window.blazeposePyReady = (api) => resolvePy(api);
-  window.blazeposePyFailed = (message) => rejectPy(new Error(String(message)));
-  window.__blazeposeBoot = { progress, pyReady, t0: performance.now() };
+  window.__blazeposeBoot = { progress, t0: performance.now() };
 })();

@@ -94,7 +94,12 @@ async function playUrl(video, sources) {
   await video.play();
 }
 
-export const playSample = (video) => playUrl(video, SAMPLE_SOURCES);
+// `base`: the site folder the sample's paths are relative to (the page's by default).
+export const playSample = (video, base = location.href) =>
+  playUrl(
+    video,
+    SAMPLE_SOURCES.map(({ src, type }) => ({ src: new URL(src, base).href, type })),
+  );
 export const playVideoUrl = (video, url) => playUrl(video, [{ src: url }]);
 
 // A picked file: {kind: "video"} (playing in `video`) or {kind: "image", bitmap}.

@@ -1,0 +1,35 @@
+// The demo page's settings: from the URL's query parameters (embed.js turns <blazepose-view>
+// attributes into these), changed later by the controls and window.blazepose.setOptions.
+import { CONTRACT } from "./contract.js";
+
+const params = new URLSearchParams(location.search);
+const option = (name, fallback) => params.get(name) ?? fallback;
+const flag = (name, fallback) => {
+  const value = option(name, null);
+  return value === null ? fallback : !["0", "false", "off", "no"].includes(value);
+};
+const { defaults } = CONTRACT;
+export const settings = {
+  model: CONTRACT.models.includes(option("model")) ? option("model") : defaults.model,
+  backend: CONTRACT.backends.includes(option("backend")) ? option("backend") : defaults.backend,
+  segmentation: flag("segmentation", defaults.segmentation),
+  landmarksOnly: null, // true: the landmarks-only model even with segmentation (no mask)
+  smoothing: flag("smoothing", defaults.smoothing),
+  minDetectionConfidence: Number(option("minDetectionConfidence", defaults.minDetectionConfidence)),
+  minTrackingConfidence: Number(option("minTrackingConfidence", defaults.minTrackingConfidence)),
+  proxy: flag("proxy", true),
+  threads: Number(option("threads", 0)), // 0: automatic (see ort-runtime.js threadCount)
+};
+export const embedded = flag("embed", false);
+// camera | sample | none | the URL of a video or image.
+export const startSource = option("source", "sample");
+
+// The engine's options for the page's settings.
+export const engineOptions = () => ({
+  model: settings.model,
+  backend: settings.backend,
+  segmentation: settings.segmentation && settings.landmarksOnly !== true,
+  smoothing: settings.smoothing,
+  minDetectionConfidence: settings.minDetectionConfidence,
+  minTrackingConfidence: settings.minTrackingConfidence,
+});

@@ -1,0 +1,274 @@
+// The demo page: a PoseLandmarker fed by the chosen source, drawing each tracked frame, and
+// the window.blazepose API with its `blazepose:pose` events (what tests and the benchmark use).
+import {
+  chosenCamera,
+  fillCameraList,
+  fillChoices,
+  showSettings,
+  wireControls,
+} from "./controls.js";
+import { drawMask, drawSkeleton, drawWorld } from "./draw.js";
+import { LiveLoop } from "./live-loop.js";
+import { hideLoading, loadingFailed, showLoading } from "./loading.js";
+import { embedded, engineOptions, settings, startSource } from "./page-settings.js";
+import { poseDetail } from "./pose-detail.js";
+import { PoseLandmarker, threadCount } from "./pose-landmarker.js";
+import {
+  openFile,
+  openImageUrl,
+  playSample,
+  playVideoUrl,
+  SourceError,
+  startCamera,
+  stopVideo,
+} from "./sources.js";
+import { recordFrame, showRuntime } from "./stats.js";
+
+const boot = window.__blazeposeBoot; // progress.js: byte counter and the page's time origin
+const $ = (id) => document.getElementById(id);
+if (embedded) document.body.classList.add("embedded");
+
+function showMessage(text, kind = "error") {
+  const box = $("message");
+  box.textContent = text;
+  box.dataset.kind = kind;
+  box.hidden = !text;
+  if (text && kind === "error") console.warn(`[blazepose] ${text}`);
+}
+
+// --- tracking and drawing ------------------------------------------------------------------
+
+let landmarker = null;
+// The frame being tracked is copied here first (the video moves on while models run); the
+// visible canvas gets that frame and its pose together at the end, so they always match.
+const frameCanvas = document.createElement("canvas");
+const frameCtx = frameCanvas.getContext("2d", { willReadFrequently: true });
+const viewCanvas = $("frame");
+const viewCtx = viewCanvas.getContext("2d");
+const worldCtx = $("world").getContext("2d");
+let frameIndex = 0;
+// Milliseconds from the first script to: Python ready, models ready, both, first drawn pose.
+const startup = {
+  pythonMs: null,
+  modelsMs: null,
+  readyMs: null,
+  firstPoseMs: null,
+  warmUpRuns: null,
+};
+
+function snapshot(source) {
+  let width = source.width;
+  let height = source.height;
+  if (source instanceof HTMLVideoElement) [width, height] = [source.videoWidth, source.videoHeight];
+  if (source instanceof HTMLImageElement)
+    [width, height] = [source.naturalWidth, source.naturalHeight];
+  if (!width || !height) throw new Error("processFrame: the source has no pixels yet");
+  for (const canvas of [frameCanvas, viewCanvas]) {
+    if (canvas.width !== width || canvas.height !== height) {
+      canvas.width = width;
+      canvas.height = height;
+    }
+  }
+  if (source instanceof ImageData) frameCtx.putImageData(source, 0, 0);
+  else frameCtx.drawImage(source, 0, 0, width, height);
+  return [width, height];
+}
+
+// Tracks one frame end to end (`still`: an independent image); returns the event detail.
+async function trackFrame(source, timeMs, still = false) {
+  const start = performance.now();
+  const [width, height] = snapshot(source);
+  const snapshotMs = performance.now() - start;
+  const result = still
+    ? await landmarker.detect(frameCanvas)
+    : await landmarker.detectForVideo(frameCanvas, timeMs);
+  const timings = { ...result.timings, draw: 0 };
+  timings.crop += snapshotMs;
+
+  let t = performance.now();
+  const detail = poseDetail({ ...result, timings }, frameIndex++, timeMs, settings.model);
+  timings.python += performance.now() - t;
+
+  t = performance.now();
+  viewCtx.drawImage(frameCanvas, 0, 0);
+  const mask = result.segmentationMasks?.[0];
+  if (mask) drawMask(viewCtx, mask);
+  if (detail.landmarks) drawSkeleton(viewCtx, detail.landmarks, width, height);
+  drawWorld(worldCtx, detail.worldLandmarks, performance.now());
+  timings.draw = performance.now() - t;
+  timings.total = performance.now() - start;
+  if (detail.landmarks && startup.firstPoseMs === null)
+    startup.firstPoseMs = Math.round(performance.now() - boot.t0);
+  recordFrame(timings);
+
+  window.dispatchEvent(new CustomEvent("blazepose:pose", { detail }));
+  if (window.parent !== window) window.parent.postMessage({ type: "blazepose:pose", detail }, "*");
+  return detail;
+}
+
+// One thing at a time: frames, resets and option changes.
+let queue = Promise.resolve();
+function exclusive(fn) {
+  const run = queue.then(fn);
+  queue = run.catch(() => {});
+  return run;
+}
+
+function showState() {
+  const runtime = landmarker.runtime;
+  showRuntime({ ...runtime, model: settings.model });
+  showSettings(settings, runtime.backend);
+}
+
+function setOptions(changes = {}) {
+  for (const key of Object.keys(changes)) {
+    if (!(key in settings)) throw new Error(`setOptions: unknown option ${key}`);
+    if (key === "threads" || key === "proxy")
+      throw new Error(`setOptions: ${key} is fixed at start-up (URL parameter)`);
+  }
+  return exclusive(async () => {
+    const previous = { ...settings };
+    Object.assign(settings, changes);
+    try {
+      await landmarker.setOptions(engineOptions());
+    } catch (error) {
+      Object.assign(settings, previous); // the old sessions are still in use
+      showState();
+      throw error;
+    }
+    showState();
+    return { ...settings, backend: landmarker.runtime.backend };
+  });
+}
+
+// --- sources -------------------------------------------------------------------------------
+
+const video = $("video");
+const live = new LiveLoop(video);
+let ready = false; // the landmarker is up
+let markUp;
+const up = new Promise((resolve) => (markUp = resolve));
+let apiDriven = false; // processFrame was called: the live source stays stopped
+let stillImage = null; // the picked image, tracked again when the settings change
+
+function stopLive() {
+  live.stop();
+  stopVideo(video);
+}
+
+function runLive() {
+  if (ready) exclusive(() => landmarker.reset());
+  live.start((frame) => exclusive(() => trackFrame(frame, performance.now())), {
+    ready: () => ready && !apiDriven,
+    onError: (error) => {
+      showMessage(`Tracking failed: ${error.message}`);
+      console.error(error);
+    },
+  });
+}
+
+async function trackImage(bitmap) {
+  live.stop();
+  stillImage = bitmap;
+  await up;
+  await exclusive(() => trackFrame(bitmap, 0, true));
+}
+
+async function useSource(kind, file) {
+  showMessage("");
+  stopLive();
+  stillImage = null;
+  $("facing-label").hidden = kind !== "camera";
+  try {
+    if (kind === "camera") {
+      await startCamera(video, chosenCamera(), () => {
+        if (video.srcObject) showMessage("The camera stopped (disconnected or access revoked).");
+      });
+      await fillCameraList();
+      runLive();
+    } else if (kind === "sample") {
+      await playSample(video);
+      runLive();
+    } else if (kind === "file" && file) {
+      const opened = await openFile(video, file);
+      if (opened.kind === "image") await trackImage(opened.bitmap);
+      else runLive();
+    } else if (kind === "url") {
+      if (/\.(png|jpe?g|webp|gif|bmp)$/i.test(file)) await trackImage(await openImageUrl(file));
+      else {
+        await playVideoUrl(video, file);
+        runLive();
+      }
+    }
+  } catch (error) {
+    showMessage(error instanceof SourceError ? error.message : `Source failed: ${error.message}`);
+  }
+}
+
+// --- start-up ------------------------------------------------------------------------------
+
+async function start() {
+  fillChoices();
+  showSettings(settings, settings.backend);
+  showLoading(boot.progress);
+  const creating = PoseLandmarker.create({
+    ...engineOptions(),
+    threads: settings.threads,
+    proxy: settings.proxy,
+    progress: boot.progress,
+    startTime: boot.t0,
+    onMessage: (text) => showMessage(text, "info"),
+  });
+  // The source starts playing while the rest loads; frames are tracked once all is ready.
+  const sourceKind = startSource;
+  if (sourceKind === "camera" || sourceKind === "sample") {
+    $("source").value = sourceKind;
+    useSource(sourceKind);
+  } else {
+    $("source").value = "none";
+    if (sourceKind !== "none") useSource("url", sourceKind);
+  }
+  landmarker = await creating;
+  Object.assign(startup, landmarker.startup);
+  showState();
+  const apply = (changes) =>
+    setOptions(changes)
+      .then(() => stillImage && !apiDriven && trackImage(stillImage))
+      .catch((error) => showMessage(error.message));
+  wireControls({ useSource, stop: stopLive, apply });
+  ready = true;
+  markUp();
+  hideLoading();
+}
+
+const started = start();
+started.catch((error) => loadingFailed(error.message));
+
+window.blazepose = {
+  ready: started.then(() => ({
+    ...settings,
+    backend: landmarker.runtime.backend,
+    threads: threadCount(settings.threads),
+  })),
+  // Tracks one frame (stops the live source on first use, so calls stay deterministic).
+  async processFrame(source, timeMs) {
+    await started;
+    if (!apiDriven) {
+      apiDriven = true;
+      stopLive();
+    }
+    return exclusive(() => trackFrame(source, timeMs));
+  },
+  setOptions: async (changes) => {
+    await started;
+    return setOptions(changes);
+  },
+  async reset() {
+    await started;
+    return exclusive(() => landmarker.reset());
+  },
+  startup,
+  get options() {
+    return { ...settings, backend: landmarker?.runtime.backend ?? settings.backend };
+  },
+};

@@ -1,0 +1,308 @@
+// PoseLandmarker: BlazePose pose tracking in the browser, shaped like MediaPipe tasks-vision's
+// PoseLandmarker. The tracker is Python (blazepose, in Pyodide through PyScript, started by
+// this module); the models run in ONNX Runtime Web (WASM in its proxy worker, or WebGPU); the
+// crops are canvas draws. Import it from the site's folder and it finds its files there:
+//
+//   import { PoseLandmarker } from "https://your.host/blazepose/pose-landmarker.js";
+//   const landmarker = await PoseLandmarker.create({ model: "lite" });
+//   const result = await landmarker.detect(document.querySelector("img"));
+//   result.landmarks[0]?.[0]; // {x, y, z, visibility, presence} of the nose, x/y in [0, 1]
+//
+// A page that serves it needs cross-origin isolation (COOP/COEP headers) for WASM threads;
+// without it the models run on one thread.
+import { CONTRACT } from "./contract.js";
+import { LoadError } from "./downloads.js";
+import { FrameDriver } from "./frame-driver.js";
+import { landmarkFile, ModelStore, PoseModels } from "./models.js";
+import { loadRuntime, threadCount } from "./ort-runtime.js";
+import { startPython } from "./python-runtime.js";
+import { TrackerSession } from "./tracker-session.js";
+
+const MODULE_FOLDER = new URL("./", import.meta.url).href;
+const PYTHON_TIMEOUT_MS = 90000;
+// Options fixed at creation (the rest are CONTRACT.defaults' keys, changeable by setOptions).
+const CREATE_ONLY = ["threads", "proxy", "baseUrl", "progress", "onMessage", "startTime"];
+
+export { LoadError, threadCount };
+
+// Why this browser cannot run the engine, or null.
+export function unsupportedReason() {
+  if (typeof WebAssembly !== "object") return "WebAssembly is not available.";
+  if (typeof TransformStream !== "function" || typeof createImageBitmap !== "function")
+    return "Streams or createImageBitmap are missing.";
+  if (!document.createElement("canvas").getContext("2d")) return "Canvas 2D is not available.";
+  return null;
+}
+
+// Checks option changes against the contract; throws naming the first bad one.
+export function checkOptions(changes) {
+  for (const [key, value] of Object.entries(changes)) {
+    if (CREATE_ONLY.includes(key)) throw new Error(`setOptions: ${key} is fixed at creation`);
+    if (!(key in CONTRACT.defaults)) throw new Error(`setOptions: unknown option ${key}`);
+    const expected = typeof CONTRACT.defaults[key];
+    if (typeof value !== expected) throw new Error(`setOptions: ${key} must be a ${expected}`);
+  }
+  if (changes.model !== undefined && !CONTRACT.models.includes(changes.model))
+    throw new Error(`setOptions: model must be one of ${CONTRACT.models}`);
+  if (changes.backend !== undefined && !CONTRACT.backends.includes(changes.backend))
+    throw new Error(`setOptions: backend must be one of ${CONTRACT.backends}`);
+}
+
+export class PoseLandmarker {
+  // Options: model, backend, segmentation, smoothing, minDetectionConfidence,
+  // minTrackingConfidence (CONTRACT.defaults, changeable later with setOptions); threads
+  // (0: automatic), proxy (WASM in ORT's worker, default true), baseUrl (the site folder,
+  // default this module's), progress ({expect, track, step}, all optional: byte counts of
+  // the downloads and the start-up steps), onMessage(text) (notices such as a WebGPU
+  // fallback), startTime (performance.now() origin of the `startup` marks).
+  static async create(options = {}) {
+    const reason = unsupportedReason();
+    if (reason)
+      throw new LoadError(
+        `Unsupported browser: ${reason} Use a recent Chrome, Edge, Firefox or Safari.`,
+      );
+    const { threads = 0, proxy = true, baseUrl = MODULE_FOLDER, progress = null } = options;
+    const { onMessage = null, startTime = performance.now() } = options;
+    const settings = {};
+    for (const key of Object.keys(options))
+      if (!CREATE_ONLY.includes(key)) settings[key] = options[key];
+    checkOptions(settings);
+    const landmarker = new PoseLandmarker(
+      { ...CONTRACT.defaults, ...settings },
+      { threads, proxy, baseUrl: new URL(baseUrl, location.href).href, progress, onMessage },
+    );
+    await landmarker.#start(startTime);
+    return landmarker;
+  }
+
+  #options;
+  #fixed;
+  #store;
+  #models = null;
+  #session = null; // TrackerSession
+  #driver = new FrameDriver();
+  #queue = Promise.resolve();
+  #closed = false;
+
+  // Milliseconds from startTime to: Python up, models up, ready; WASM warm-up runs.
+  startup = { pythonMs: null, modelsMs: null, readyMs: null, warmUpRuns: null };
+
+  constructor(options, fixed) {
+    this.#options = options;
+    this.#fixed = fixed;
+    this.#store = new ModelStore(new URL("models/", fixed.baseUrl), fixed.progress);
+  }
+
+  // The options in force; `backend` is the one running (WASM after a WebGPU fallback).
+  get options() {
+    return { ...this.#options, backend: this.#models?.backend ?? this.#options.backend };
+  }
+
+  // The running models: backend, landmark file, whether it has the segmentation head,
+  // WASM threads and proxy worker.
+  get runtime() {
+    const backend = this.#models?.backend ?? null;
+    return {
+      backend,
+      file: this.#models?.file ?? null,
+      segmentation: this.#models?.segmentation ?? false,
+      threads: threadCount(this.#fixed.threads),
+      proxy: backend === "wasm" && this.#fixed.proxy,
+    };
+  }
+
+  async #start(startTime) {
+    const since = () => Math.round(performance.now() - startTime);
+    const { progress, baseUrl } = this.#fixed;
+    const step = async (name, text, promise) => {
+      progress?.step?.(name, "run", `${text}…`);
+      try {
+        const value = await promise;
+        progress?.step?.(name, "done", `${text} ✓`);
+        return value;
+      } catch (error) {
+        progress?.step?.(name, "fail", `${text} ✗`);
+        throw error;
+      }
+    };
+    // Python, ONNX Runtime and the models all download in parallel.
+    const python = step("python", "Starting Python (Pyodide + blazepose)", startPython(baseUrl));
+    python.then(
+      () => (this.startup.pythonMs = since()),
+      () => {},
+    );
+    const file = this.#wantedFile();
+    const backend = this.#usableBackend(false);
+    const models = step(
+      "models",
+      `Loading ONNX Runtime (${backend}) and models (${CONTRACT.detectorFile}, ${file})`,
+      Promise.all([
+        this.#store.load(CONTRACT.detectorFile),
+        this.#store.load(file),
+        this.#runtime(backend),
+      ]).then(() => this.#loadModels()),
+    );
+    models.then(
+      () => (this.startup.modelsMs = since()),
+      () => {},
+    );
+    const timeout = new Promise((_, reject) =>
+      setTimeout(
+        () => reject(new LoadError(`Python did not start within ${PYTHON_TIMEOUT_MS / 1000} s.`)),
+        PYTHON_TIMEOUT_MS,
+      ),
+    );
+    // While Python starts, the WASM sessions run blank frames to get past the browser's
+    // slow first phase of a new WASM instance (see PoseModels.warmUpWhile).
+    let pythonUp = false;
+    python.finally(() => (pythonUp = true)).catch(() => {});
+    const warmUp = models
+      .then(() => (this.#models.backend === "wasm" ? this.#models.warmUpWhile(() => !pythonUp) : 0))
+      .then(
+        (runs) => (this.startup.warmUpRuns = runs),
+        () => {},
+      );
+    // Promise.all fails fast: a bad model is reported without waiting for Python.
+    const [api] = await Promise.all([Promise.race([python, timeout]), models]);
+    await warmUp;
+    this.#session = new TrackerSession(api, this.#trackerOptions());
+    this.startup.readyMs = since();
+  }
+
+  // The tracker always computes the mask matrix (a few multiplications), so that switching
+  // segmentation on or off does not restart the track.
+  #trackerOptions() {
+    const { smoothing, minDetectionConfidence, minTrackingConfidence } = this.#options;
+    return { smoothing, minDetectionConfidence, minTrackingConfidence, segmentation: true };
+  }
+
+  #wantedFile() {
+    return landmarkFile(this.#options.model, this.#options.segmentation);
+  }
+
+  #usableBackend(notify) {
+    if (this.#options.backend === "webgpu" && !navigator.gpu) {
+      if (notify) this.#notify("WebGPU is not available in this browser: using WASM.");
+      return "wasm";
+    }
+    return this.#options.backend;
+  }
+
+  #notify(text) {
+    console.warn(`[blazepose] ${text}`);
+    this.#fixed.onMessage?.(text);
+  }
+
+  #runtime(backend) {
+    const { baseUrl, progress, proxy, threads } = this.#fixed;
+    return loadRuntime(backend, { baseUrl, progress, proxy, threads });
+  }
+
+  // Loads (or switches to) the sessions for the options; WebGPU falls back to WASM.
+  async #loadModels() {
+    let backend = this.#usableBackend(true);
+    const file = this.#wantedFile();
+    if (this.#models?.backend === backend && this.#models.file === file) return;
+    let next;
+    try {
+      next = await PoseModels.create(await this.#runtime(backend), backend, this.#store, file);
+    } catch (error) {
+      const fileError = error instanceof LoadError && /checksum|failed to load/.test(error.message);
+      if (backend !== "webgpu" || fileError) throw error;
+      this.#notify(`WebGPU failed (${error.message}): using WASM.`);
+      backend = "wasm";
+      next = await PoseModels.create(await this.#runtime(backend), backend, this.#store, file);
+    }
+    const previous = this.#models;
+    this.#models = next;
+    if (previous) await previous.release();
+  }
+
+  // One call at a time touches the tracker and the sessions.
+  #exclusive(fn) {
+    const run = this.#queue.then(() => {
+      if (this.#closed) throw new Error("PoseLandmarker: closed");
+      return fn();
+    });
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  // Changes options (keys of CONTRACT.defaults) without reloading the page: a new model or
+  // backend loads new sessions (the old ones stay in use if that fails); tracker options
+  // start a new track. Resolves with the options in force.
+  setOptions(changes = {}) {
+    checkOptions(changes);
+    return this.#exclusive(async () => {
+      const before = JSON.stringify(this.#trackerOptions());
+      const previous = { ...this.#options };
+      Object.assign(this.#options, changes);
+      try {
+        await this.#loadModels();
+      } catch (error) {
+        this.#options = previous;
+        throw error;
+      }
+      if (JSON.stringify(this.#trackerOptions()) !== before)
+        this.#session.configure(this.#trackerOptions());
+      this.#driver.reset();
+      return this.options;
+    });
+  }
+
+  // Forgets the tracked pose (a new video, or unrelated images).
+  reset() {
+    return this.#exclusive(() => {
+      this.#session.reset();
+      this.#driver.reset();
+    });
+  }
+
+  // Tracks one video frame (a video, canvas, image, ImageBitmap, VideoFrame or ImageData) at
+  // timeMs (increasing); resolves with the result (see #track).
+  detectForVideo(source, timeMs) {
+    return this.#exclusive(() => this.#track(source, timeMs));
+  }
+
+  // A still image, independent of earlier frames: reset, then one frame.
+  detect(image) {
+    return this.#exclusive(() => {
+      this.#session.reset();
+      this.#driver.reset();
+      return this.#track(image, 0);
+    });
+  }
+
+  // Releases the model sessions and the tracker session (Python stays up for other users).
+  close() {
+    const closing = this.#exclusive(async () => {
+      this.#session?.close();
+      await this.#models?.release();
+      this.#models = null;
+    });
+    this.#closed = true;
+    return closing;
+  }
+
+  async #track(source, timeMs) {
+    const models = this.#models;
+    const { segmentation, smoothing } = this.#options;
+    const frame = await this.#driver.track(this.#session, models, source, timeMs, {
+      segmentation,
+      smoothing,
+    });
+    const { pose, masks } = frame;
+    return {
+      landmarks: pose ? [pose.landmarks] : [],
+      worldLandmarks: pose ? [pose.worldLandmarks] : [],
+      ...(masks ? { segmentationMasks: masks } : {}),
+      poseScore: pose ? pose.poseScore : null,
+      roi: pose ? pose.roi : null,
+      timings: frame.timings,
+      model: this.#options.model,
+      backend: models.backend,
+      imageWidth: frame.width,
+      imageHeight: frame.height,
+    };
+  }
+}

@@ -1,0 +1,31 @@
+// The side panel's readout: frames per second, smoothed per-frame timings, what runs.
+const $ = (id) => document.getElementById(id);
+const TIMINGS = ["crop", "inference", "python", "draw"];
+
+const frameTimes = [];
+const smoothed = {};
+
+// Counts a tracked frame and shows its timings (exponentially smoothed).
+export function recordFrame(timings) {
+  const now = performance.now();
+  frameTimes.push(now);
+  while (frameTimes.length > 1 && frameTimes[0] < now - 1000) frameTimes.shift();
+  const fps =
+    frameTimes.length > 1
+      ? ((frameTimes.length - 1) * 1000) / (frameTimes.at(-1) - frameTimes[0])
+      : 0;
+  for (const key of TIMINGS) {
+    smoothed[key] =
+      smoothed[key] === undefined ? timings[key] : 0.8 * smoothed[key] + 0.2 * timings[key];
+    $(`stat-${key}`).textContent = `${smoothed[key].toFixed(1)} ms`;
+  }
+  $("stat-fps").textContent = fps.toFixed(1);
+}
+
+// runtime: PoseLandmarker.runtime plus the model name.
+export function showRuntime({ model, segmentation, backend, threads, proxy }) {
+  $("stat-model").textContent = `${model}${segmentation ? " (+seg)" : ""}`;
+  $("stat-backend").textContent = backend;
+  $("stat-threads").textContent =
+    backend === "wasm" ? `${threads}${proxy ? " (worker)" : ""}` : "–";
+}

@@ -1,0 +1,106 @@
+// The JS side of one tracker session of app.py: its shared arrays (filled and read in place
+// through getBuffer) and their contract layouts, decoded into plain objects.
+import { CONTRACT } from "./contract.js";
+
+const LANDMARK_KEYS = ["x", "y", "z", "visibility", "presence"];
+const WORLD_KEYS = ["x", "y", "z"];
+
+// A shared array split by its layout: {field name: subarray}.
+const fields = (layout, data) =>
+  Object.fromEntries(
+    Object.entries(layout.fields).map(([name, [offset, length]]) => [
+      name,
+      data.subarray(offset, offset + length),
+    ]),
+  );
+
+const points = (flat, keys) => {
+  const list = [];
+  for (let o = 0; o < flat.length; o += keys.length) {
+    list.push(Object.fromEntries(keys.map((key, i) => [key, flat[o + i]])));
+  }
+  return list;
+};
+
+export class TrackerSession {
+  #session; // app.py's session proxy
+  #views = new Map(); // name -> PyBuffer
+
+  // api: what app.py handed to globalThis.blazeposePyReady.
+  constructor(api, options) {
+    this.#session = api.open(options);
+  }
+
+  configure(options) {
+    this.#session.configure(options);
+  }
+
+  reset() {
+    this.#session.reset();
+  }
+
+  // Starts a frame: true when a crop request is pending (see request()).
+  begin(width, height, timeMs) {
+    return this.#session.begin(width, height, timeMs);
+  }
+
+  // Hands over the outputs written with setOutputs: true when another request is pending,
+  // false when the frame is done (see result()).
+  submit() {
+    return this.#session.submit();
+  }
+
+  // The pending crop: {kind, size, border, matrix (image->crop canvas matrix)}.
+  request() {
+    const { kind, size, border, matrix } = fields(CONTRACT.request, this.#view("request", "f64"));
+    return {
+      kind: CONTRACT.kinds[kind[0]],
+      size: size[0],
+      border: CONTRACT.request.borders[border[0]],
+      matrix: Array.from(matrix),
+    };
+  }
+
+  // Writes a model's outputs (by name) where the tracker reads them.
+  setOutputs(kind, outputs) {
+    for (const name of CONTRACT.outputs[kind]) this.#view(name).set(outputs[name]);
+  }
+
+  // The finished frame's pose, or null when none was found.
+  result() {
+    const result = fields(CONTRACT.result, this.#view("result", "f64"));
+    if (result.found[0] === 0) return null;
+    const [xCenter, yCenter, width, height, rotation] = result.roi;
+    const landmarks = points(result.landmarks, LANDMARK_KEYS);
+    // World landmarks carry the image landmarks' visibility and presence, as in MediaPipe.
+    const world = points(result.worldLandmarks, WORLD_KEYS).map((p, i) => {
+      const { visibility, presence } = landmarks[i];
+      return { ...p, visibility, presence };
+    });
+    return {
+      poseScore: result.poseScore[0],
+      roi: { xCenter, yCenter, width, height, rotation },
+      maskMatrix: Array.from(result.maskMatrix),
+      landmarks,
+      worldLandmarks: world,
+    };
+  }
+
+  close() {
+    for (const view of this.#views.values()) view.release();
+    this.#views.clear();
+    this.#session.close();
+  }
+
+  // A typed array over one of the session's arrays; the view goes empty when the WASM
+  // memory grows, then it is taken again.
+  #view(name, type = "f32") {
+    let view = this.#views.get(name);
+    if (!view || view.data.length === 0) {
+      view?.release();
+      view = this.#session.buffer(name).getBuffer(type);
+      this.#views.set(name, view);
+    }
+    return view.data;
+  }
+}
