@@ -1,4 +1,8 @@
-"""Turn raw per-frame results into the numbers the benchmark reports, and print them."""
+"""Turn raw per-frame results into the numbers the benchmark reports, and print them.
+
+One table per browser: the same run, the same browser, every contender; ratios compare our
+rows with tasks-vision CPU of that browser only.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,28 @@ from pathlib import Path
 from blazepose_tools.pck import Agreement
 from stats import fps, median, outside_share, percentile, ratio
 
-OURS = "ours"
-MEDIAPIPE = ("mediapipe_pose", "tasks_vision_cpu", "tasks_vision_gpu")
+OURS_PREFIX = "ours"
+AUTO = "ours-auto"
+REFERENCE = "tasks_vision_cpu"  # what the FPS ratios divide by
 MODEL_ORDER = ["lite", "full", "heavy"]
+SLOW_FRAME_MS = 100.0  # frames over this count as stalls (a 10 FPS hiccup)
+DEFAULT_BROWSER = "debian"  # raw results from before one session per browser
+
+# Where users have WebNN (facts: shared/notes/browser-stack.md, late 2026).
+WEBNN_IN_BROWSERS = (
+    "Google Chrome and Microsoft Edge: only behind "
+    "`chrome://flags/#web-machine-learning-neural-network` (late 2026); the origin trial was "
+    "postponed, so by default users have no WebNN.",
+    "Debian's `chromium` package: none. It is built without a WebNN backend; "
+    "`navigator.ml` appears only with `--enable-features=WebMachineLearningNeuralNetwork` and "
+    "`createContext()` then throws NotSupportedError.",
+    "`@sparticuz/chromium` 153 (npm; this benchmark's WebNN browser, feature enabled by flag): "
+    "WebNN on the CPU through XNNPACK; its `gpu`/`npu` device types run on the CPU too.",
+)
+
+
+def is_ours(name: str) -> bool:
+    return name == OURS_PREFIX or name.startswith(OURS_PREFIX + "-")
 
 
 def load_reference(reference_dir: Path, model: str, clip: str) -> dict | None:
@@ -42,6 +65,16 @@ def _inference_ms(frame: dict) -> float | None:
     return float(value) if isinstance(value, (int, float)) else None
 
 
+def frame_time_stats(ms: list[float]) -> dict:
+    """Median, p90, worst frame and the count of frames over SLOW_FRAME_MS."""
+    return {
+        "median_ms": median(ms),
+        "p90_ms": percentile(ms, 90),
+        "worst_ms": max(ms) if ms else math.nan,
+        "over_100ms": sum(m > SLOW_FRAME_MS for m in ms),
+    }
+
+
 def clip_summary(data: dict, reference: dict | None) -> tuple[dict, Agreement | None]:
     frames = data["frames"]
     ms = [f["ms"] for f in frames]
@@ -49,8 +82,7 @@ def clip_summary(data: dict, reference: dict | None) -> tuple[dict, Agreement | 
     score = agreement(frames, reference, data["width"], data["height"])
     summary = {
         "frames": len(frames),
-        "median_ms": median(ms),
-        "p90_ms": percentile(ms, 90),
+        **frame_time_stats(ms),
         "fps": fps(len(frames), data["loopMs"]),
         "frames_with_pose": sum(f["landmarks"] is not None for f in frames),
         "outside_inference": outside_share(inference, ms) if None not in inference else None,
@@ -61,8 +93,31 @@ def clip_summary(data: dict, reference: dict | None) -> tuple[dict, Agreement | 
     return summary, score
 
 
+def backend_of(value) -> dict | None:
+    """The page's backend report: a string (older pages) or {name, threads, deviceType}."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return {"name": value}
+    if isinstance(value, dict) and value.get("name"):
+        return {k: value[k] for k in ("name", "threads", "deviceType") if value.get(k) is not None}
+    return None
+
+
+def backend_text(backend: dict | None) -> str:
+    if not backend:
+        return ""
+    text = backend["name"]
+    if backend.get("deviceType"):
+        text += f" {backend['deviceType']}"
+    if backend.get("threads"):
+        text += f" ×{backend['threads']}"
+    return text
+
+
 def summarise_run(run: dict, reference_dir: Path) -> dict:
     out = {
+        "browser": run.get("browser", DEFAULT_BROWSER),
         "contender": run["contender"],
         "model": run["model"],
         "blocked_requests": run["blocked"],
@@ -71,6 +126,8 @@ def summarise_run(run: dict, reference_dir: Path) -> dict:
     }
     if "error" in run:
         out["error"] = run["error"]
+    if "unavailable" in run:
+        out["unavailable"] = run["unavailable"]
     for phase in ("cold", "warm"):
         first = run.get(phase) or {}
         out[f"{phase}_first_pose_ms"] = first.get("firstPoseMs")
@@ -92,9 +149,14 @@ def summarise_run(run: dict, reference_dir: Path) -> dict:
             correct += score.correct
             total += score.scored + score.missed
         out["info"] = data.get("info", {})
+    info = out.get("info") or (run.get("cold") or {}).get("info") or {}
+    backend = backend_of(info.get("backend"))
+    if backend:
+        out["backend"] = backend
+    if info.get("backendChoice"):
+        out["backend_choice"] = info["backendChoice"]
     if all_ms:
-        out["median_ms"] = median(all_ms)
-        out["p90_ms"] = percentile(all_ms, 90)
+        out.update(frame_time_stats(all_ms))
         out["fps"] = fps(len(all_ms), loop_ms)
         has_inference = None not in all_inference
         out["outside_inference"] = outside_share(all_inference, all_ms) if has_inference else None
@@ -116,35 +178,76 @@ def _number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-# Targets of issue 5, checked on every run (informational: the benchmark never fails on them).
-TARGET_FPS_RATIO = 1.5  # full model vs the fastest MediaPipe web build
-TARGET_OUTSIDE_INFERENCE = 0.10
-TARGET_COLD_FIRST_POSE_MS = 6000.0
+def ratios(rows: list[dict]) -> dict:
+    """Per browser and model: each of our rows' FPS over tasks-vision CPU's in that browser;
+    ``auto`` (ours-auto) and ``best`` (our fastest explicit backend) picked out."""
+    result: dict = {}
+    for browser in dict.fromkeys(r.get("browser", DEFAULT_BROWSER) for r in rows):
+        in_browser = [r for r in rows if r.get("browser", DEFAULT_BROWSER) == browser]
+        per_model: dict = {}
+        for model in sorted({r["model"] for r in in_browser}, key=MODEL_ORDER.index):
+            timed = {r["contender"]: r for r in in_browser if r["model"] == model and r.get("fps")}
+            if REFERENCE not in timed:
+                continue
+            reference_fps = timed[REFERENCE]["fps"]
+            ours = {n: ratio(r["fps"], reference_fps) for n, r in timed.items() if is_ours(n)}
+            if not ours:
+                continue
+            entry: dict = {"reference": REFERENCE, "reference_fps": reference_fps, "ours": ours}
+            if AUTO in ours:
+                entry["auto"] = ours[AUTO]
+            explicit = {n: v for n, v in ours.items() if n != AUTO}
+            if explicit:
+                best = max(explicit, key=explicit.get)
+                entry["best"], entry["best_contender"] = explicit[best], best
+            per_model[model] = entry
+        if per_model:
+            result[browser] = per_model
+    return result
+
+
+# Targets of issue 8 (informational: the benchmark never fails on them).
+TARGET_FPS_RATIO = {"webnn": {"lite": 1.5, "full": 2.0, "heavy": 1.5}}  # browser -> model -> x
+TARGET_OUTSIDE_INFERENCE = 0.15
 TARGET_PCK = 0.99
+
+
+def headline_row(rows: list[dict], browser: str, model: str) -> dict | None:
+    """The row targets judge: ours-auto, else our fastest row of that browser and model."""
+    ours = [
+        r
+        for r in rows
+        if r.get("browser", DEFAULT_BROWSER) == browser and r["model"] == model
+        if is_ours(r["contender"]) and r.get("fps")
+    ]
+    auto = [r for r in ours if r["contender"] == AUTO]
+    return auto[0] if auto else max(ours, key=lambda r: r["fps"], default=None)
 
 
 def targets(rows: list[dict], ratio_table: dict) -> list[dict]:
     checks = []
-    full = ratio_table.get("full", {})
-    if "vs_fastest_mediapipe" in full:
-        value = full["vs_fastest_mediapipe"]
-        checks.append(_check("full FPS / fastest MediaPipe", value, TARGET_FPS_RATIO, ">="))
-    for row in rows:
-        if row["contender"] != OURS:
-            continue
-        model = row["model"]
-        if row.get("outside_inference") is not None:
-            value = row["outside_inference"]
-            checks.append(
-                _check(f"{model}: non-inference share", value, TARGET_OUTSIDE_INFERENCE, "<=")
-            )
-        if row.get("cold_first_pose_ms") is not None:
-            value = row["cold_first_pose_ms"]
-            checks.append(
-                _check(f"{model}: cold first pose ms", value, TARGET_COLD_FIRST_POSE_MS, "<=")
-            )
-        if row.get("pck") is not None:
-            checks.append(_check(f"{model}: PCK@0.2", row["pck"], TARGET_PCK, ">="))
+    for browser in dict.fromkeys(r.get("browser", DEFAULT_BROWSER) for r in rows):
+        models = sorted(
+            {r["model"] for r in rows if r.get("browser", DEFAULT_BROWSER) == browser},
+            key=MODEL_ORDER.index,
+        )
+        for model in models:
+            row = headline_row(rows, browser, model)
+            if row is None:
+                continue
+            name = f"{browser} {model} {row['contender']}"
+            goal = TARGET_FPS_RATIO.get(browser, {}).get(model)
+            entry = ratio_table.get(browser, {}).get(model, {})
+            if goal is not None and row["contender"] in entry.get("ours", {}):
+                value = entry["ours"][row["contender"]]
+                checks.append(_check(f"{name}: FPS / {REFERENCE}", value, goal, ">="))
+            if row.get("outside_inference") is not None:
+                value = row["outside_inference"]
+                checks.append(
+                    _check(f"{name}: non-inference share", value, TARGET_OUTSIDE_INFERENCE, "<=")
+                )
+            if row.get("pck") is not None:
+                checks.append(_check(f"{name}: PCK@0.2", row["pck"], TARGET_PCK, ">="))
     return checks
 
 
@@ -153,30 +256,18 @@ def _check(name: str, value: float, target: float, op: str) -> dict:
     return {"target": name, "value": value, "goal": f"{op} {target}", "met": bool(met)}
 
 
-def ratios(rows: list[dict]) -> dict:
-    """Per model: our FPS over each MediaPipe build's FPS (and over the fastest of them)."""
-    result: dict = {}
-    for model in sorted({r["model"] for r in rows}, key=MODEL_ORDER.index):
-        by_name = {r["contender"]: r for r in rows if r["model"] == model and r.get("fps")}
-        if OURS not in by_name:
-            continue
-        peers = {n: by_name[n]["fps"] for n in MEDIAPIPE if n in by_name}
-        entry = {f"vs_{n}": ratio(by_name[OURS]["fps"], v) for n, v in peers.items()}
-        if peers:
-            fastest = max(peers, key=peers.get)
-            entry["fastest_mediapipe"] = fastest
-            entry["vs_fastest_mediapipe"] = ratio(by_name[OURS]["fps"], peers[fastest])
-        result[model] = entry
-    return result
-
-
-def summarise(runs: list[dict], manifests: dict, reference_dir: Path) -> dict:
+def summarise(
+    runs: list[dict], manifests: dict, reference_dir: Path, browsers: list[dict] | None = None
+) -> dict:
     rows = [summarise_run(run, reference_dir) for run in runs]
     ratio_table = ratios(rows)
+    if browsers is None:  # raw results from before one session per browser
+        browsers = [{"name": DEFAULT_BROWSER, "label": "Debian Chromium"}]
     return {
         "frames": {
             clip: {k: m[k] for k in ("width", "height", "fps")} for clip, m in manifests.items()
         },
+        "browsers": browsers,
         "results": rows,
         "ratios": ratio_table,
         "targets": targets(rows, ratio_table),
@@ -189,72 +280,172 @@ def _fmt(value, scale: float = 1.0, digits: int = 1, suffix: str = "") -> str:
     return f"{value * scale:.{digits}f}{suffix}"
 
 
-def table(results: dict) -> str:
-    header = (
-        "model",
-        "contender",
-        "median ms",
-        "p90 ms",
-        "FPS",
-        "cold 1st pose s",
-        "warm 1st pose s",
-        "non-infer %",
-        "PCK@0.2 %",
-        "blocked",
-    )
-    lines = [" | ".join(header), " | ".join("---" for _ in header)]
-    for r in results["results"]:
+def probe_line(probe: dict | None) -> str:
+    """What the browser offered, in one line."""
+    if not probe:
+        return "not probed"
+    if probe.get("error"):
+        return f"probe failed: {probe['error'][:200]}"
+    parts = []
+    for api in ("webnn", "webgpu"):
+        offer = probe.get(api) or {}
+        name = "WebNN" if api == "webnn" else "WebGPU"
+        if offer.get("available"):
+            detail = ", ".join(offer.get("deviceTypes") or []) or " ".join(
+                v for v in (offer.get("info") or {}).values() if v
+            )
+            parts.append(f"{name}: yes ({detail})" if detail else f"{name}: yes")
+        else:
+            parts.append(f"{name}: no ({offer.get('reason', '?')})")
+    webgl = probe.get("webgl") or {}
+    parts.append(f"WebGL: {webgl.get('renderer') or 'none'}")
+    if probe.get("hardwareConcurrency"):
+        parts.append(f"navigator.hardwareConcurrency {probe['hardwareConcurrency']}")
+    return "; ".join(parts)
+
+
+def ran_on(row: dict) -> str:
+    """The backend column: what the row asked for and what the page reports it ran on."""
+    if row.get("unavailable"):
+        return row["unavailable"]
+    info = row.get("info") or {}
+    if not is_ours(row["contender"]):
+        return str(info.get("delegate") or info.get("package") or "").replace("|", "/")
+    ran = backend_text(row.get("backend"))
+    if row["contender"] == AUTO:
+        return f"auto → {ran}" if ran else "auto"
+    return ran
+
+
+HEADER = (
+    "model",
+    "contender",
+    "backend",
+    "median ms",
+    "p90 ms",
+    "worst ms",
+    "> 100 ms",
+    "FPS",
+    f"÷ {REFERENCE}",
+    "cold 1st pose s",
+    "non-infer %",
+    "PCK@0.2 %",
+    "blocked",
+)
+
+
+def table(results: dict, browser: str) -> str:
+    rows = [r for r in results["results"] if r.get("browser", DEFAULT_BROWSER) == browser]
+    ratio_table = results.get("ratios", {}).get(browser, {})
+    lines = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
+    for r in rows:
+        per_ours = ratio_table.get(r["model"], {}).get("ours", {})
+        timed = sum(c["frames"] for c in r["clips"].values())
+        slow = f"{r['over_100ms']}/{timed}" if r.get("fps") else "-"
         cells = (
             r["model"],
             r["contender"] + (" (FAILED)" if "error" in r else ""),
+            ran_on(r),
             _fmt(r.get("median_ms")),
             _fmt(r.get("p90_ms")),
+            _fmt(r.get("worst_ms"), digits=0),
+            slow,
             _fmt(r.get("fps")),
+            _fmt(per_ours.get(r["contender"]), digits=2, suffix="×"),
             _fmt(r.get("cold_first_pose_ms"), 1e-3, 2),
-            _fmt(r.get("warm_first_pose_ms"), 1e-3, 2),
             _fmt(r.get("outside_inference"), 100),
             _fmt(r.get("pck"), 100, 2),
-            str(r["blocked_count"]),
+            str(r["blocked_count"]) if not r.get("unavailable") else "-",
         )
-        lines.append(" | ".join(cells))
-    lines.append("")
-    lines.append(
-        "- FPS: frames back to back / loop time; first pose: seconds from navigation start; "
-        "non-infer: 1 - sum(inference) / sum(frame time), only where a contender reports its "
-        "inference time (MediaPipe's graphs do not); PCK@0.2 against the MediaPipe reference; "
-        "blocked: requests aborted for leaving 127.0.0.1"
-    )
-    for model, entry in results.get("ratios", {}).items():
-        parts = [
-            f"{k[3:]} {v:.2f}x"
-            for k, v in entry.items()
-            if k.startswith("vs_") and isinstance(v, float)
-        ]
-        lines.append(f"- ours/{model} FPS ratio: " + ", ".join(parts))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def browser_notes(results: dict, browser: dict) -> list[str]:
+    name = browser["name"]
+    rows = [r for r in results["results"] if r.get("browser", DEFAULT_BROWSER) == name]
+    lines = []
+    for model, entry in results.get("ratios", {}).get(name, {}).items():
+        parts = []
+        if "auto" in entry:
+            parts.append(f"auto {entry['auto']:.2f}×")
+        if "best" in entry:
+            parts.append(f"best {entry['best']:.2f}× ({entry['best_contender']})")
+        lines.append(f"- {model}: ours ÷ {REFERENCE} FPS: " + ", ".join(parts))
     for check in results.get("targets", []):
+        if not check["target"].startswith(f"{name} "):
+            continue
         verdict = "met" if check["met"] else "NOT met"
-        lines.append(
-            f"- target {check['target']}: {check['value']:.3g} ({check['goal']}): {verdict}"
-        )
-    for r in results["results"]:
-        if r.get("cold_startup_ms"):
-            marks = ", ".join(f"{k} {v}" for k, v in r["cold_startup_ms"].items())
-            lines.append(f"- {r['contender']}/{r['model']} cold start-up marks (page, ms): {marks}")
+        target = check["target"].removeprefix(f"{name} ")
+        lines.append(f"- target {target}: {check['value']:.3g} ({check['goal']}): {verdict}")
+    for r in rows:
+        choice = r.get("backend_choice")
+        if choice:
+            candidates = ", ".join(
+                f"{backend_text(backend_of(c.get('backend')) or {})}"
+                + (f" ×{c['threads']}" if c.get("threads") else "")
+                + (f" {c['ms']:.1f} ms" if _number(c.get("ms")) else "")
+                for c in choice.get("candidates", [])
+            )
+            lines.append(
+                f"- {r['model']} auto chose {choice.get('chosen')}: {choice.get('reason', '')}"
+                + (f" (candidates: {candidates})" if candidates else "")
+            )
+    for r in rows:
+        if r.get("error"):
+            lines.append(f"- {r['contender']}/{r['model']} FAILED: {r['error'][:300]}")
         if r.get("timings_median_ms"):
             stages = ", ".join(f"{k} {v:.1f}" for k, v in r["timings_median_ms"].items())
             lines.append(f"- {r['contender']}/{r['model']} median stage ms: {stages}")
-    machine = results.get("machine")
-    if machine:
-        from machine import label
-
-        lines.append(f"- measured on: {label(machine)}")
-    for r in results["results"]:
+        if r.get("cold_startup_ms"):
+            marks = ", ".join(f"{k} {v}" for k, v in r["cold_startup_ms"].items())
+            lines.append(f"- {r['contender']}/{r['model']} cold start-up marks (ms): {marks}")
         if r["blocked_requests"]:
-            lines.append(
-                f"- blocked for {r['contender']}/{r['model']}: "
-                + ", ".join(r["blocked_requests"][:5])
-            )
-    session = results.get("netlog_nonlocal_session", [])
+            blocked = ", ".join(r["blocked_requests"][:5])
+            lines.append(f"- blocked for {r['contender']}/{r['model']}: {blocked}")
+    session = browser.get("netlog_nonlocal", [])
     lines.append(f"- non-local URLs in Chromium's NetLog (whole session): {len(session)}")
     lines += [f"  - {u}" for u in session[:10]]
-    return "\n".join(lines)
+    return lines
+
+
+def document(results: dict) -> str:
+    """bench.md: WebNN availability, then one table per browser with its notes."""
+    from machine import label
+
+    machine = results.get("machine")
+    where = label(machine) if machine else "unknown machine"
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Written by bench/run.py. Machine: {where}.",
+        "",
+        "Same run, same browser: compare rows within one table; absolute times depend on the "
+        "machine and its load. FPS: frames back to back / loop time; worst: the slowest timed "
+        f"frame; > 100 ms: frames over {SLOW_FRAME_MS:.0f} ms / timed frames; "
+        f"÷ {REFERENCE}: FPS over tasks-vision CPU's in the same browser; cold 1st pose: "
+        "seconds from navigation start in a fresh context; non-infer: 1 − Σ inference / Σ frame "
+        "time (only where the contender reports inference time; MediaPipe's graphs do not); "
+        "PCK@0.2 against the MediaPipe reference; blocked: requests aborted for leaving "
+        "127.0.0.1.",
+        "",
+        "## WebNN in the browsers users have",
+        "",
+        *(f"- {fact}" for fact in WEBNN_IN_BROWSERS),
+    ]
+    for browser in results.get("browsers", []):
+        title = browser.get("label") or browser["name"]
+        lines += ["", f"## {title} ({browser['name']})", ""]
+        if browser.get("unavailable"):
+            lines.append(f"Not available: {browser['unavailable']}")
+            continue
+        lines += [
+            f"Machine: {where}.",
+            "",
+            f"Browser offers: {probe_line(browser.get('probe'))}.",
+            "",
+            table(results, browser["name"]),
+            "",
+            *browser_notes(results, browser),
+        ]
+    return "\n".join(lines) + "\n"

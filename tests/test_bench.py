@@ -111,38 +111,197 @@ def test_netlog_finds_non_local_urls(tmp_path: Path) -> None:
     assert netlog.non_local(urls) == [(1007.0, "https://play.google.com/log?format=json")]
 
 
-def test_ratios_are_ours_over_each_peer() -> None:
+def _row(browser: str, contender: str, model: str = "full", **values) -> dict:
+    return {"browser": browser, "contender": contender, "model": model, **values}
+
+
+def test_ratios_are_ours_over_tasks_vision_cpu_of_the_same_browser() -> None:
     rows = [
-        {"model": "full", "contender": "ours", "fps": 30.0},
-        {"model": "full", "contender": "tasks_vision_cpu", "fps": 20.0},
-        {"model": "full", "contender": "mediapipe_pose", "fps": 2.0},
+        _row("webnn", "ours-auto", fps=30.0),
+        _row("webnn", "ours-wasm-t1", fps=12.0),
+        _row("webnn", "ours-webnn", fps=32.0),
+        _row("webnn", "tasks_vision_cpu", fps=15.0),
+        _row("webnn", "mediapipe_pose", fps=1.0),
+        _row("debian", "ours-auto", fps=10.0),
+        _row("debian", "ours-webnn", unavailable="not available: webnn: no navigator.ml"),
+        _row("debian", "tasks_vision_cpu", fps=20.0),
     ]
-    entry = report.ratios(rows)["full"]
-    assert entry["vs_tasks_vision_cpu"] == 1.5
-    assert entry["vs_mediapipe_pose"] == 15.0
-    assert entry["fastest_mediapipe"] == "tasks_vision_cpu"
-    assert entry["vs_fastest_mediapipe"] == 1.5
+    table = report.ratios(rows)
+    webnn = table["webnn"]["full"]
+    assert webnn["auto"] == 2.0
+    assert (webnn["best"], webnn["best_contender"]) == (32.0 / 15.0, "ours-webnn")
+    assert set(webnn["ours"]) == {"ours-auto", "ours-wasm-t1", "ours-webnn"}
+    debian = table["debian"]["full"]
+    assert debian["auto"] == 0.5
+    assert "best" not in debian  # no explicit backend row was timed
+
+
+def test_no_ratio_without_tasks_vision_cpu_in_that_browser() -> None:
+    rows = [_row("webnn", "ours-auto", fps=30.0), _row("debian", "tasks_vision_cpu", fps=20.0)]
+    assert report.ratios(rows) == {}
 
 
 def test_targets_follow_issue_thresholds() -> None:
     rows = [
-        {
-            "model": "full",
-            "contender": "ours",
-            "fps": 30.0,
-            "outside_inference": 0.08,
-            "cold_first_pose_ms": 6500.0,
-            "pck": 0.995,
-        },
-        {"model": "full", "contender": "tasks_vision_cpu", "fps": 25.0},
+        _row("webnn", "ours-auto", fps=30.0, outside_inference=0.12, pck=0.995),
+        _row("webnn", "tasks_vision_cpu", fps=16.0),
+        _row("webnn", "ours-auto", "lite", fps=30.0, outside_inference=0.2, pck=0.98),
+        _row("webnn", "tasks_vision_cpu", "lite", fps=19.0),
+        _row("debian", "ours-auto", fps=8.0, outside_inference=0.1, pck=1.0),
+        _row("debian", "tasks_vision_cpu", fps=16.0),
     ]
     checks = {c["target"]: c["met"] for c in report.targets(rows, report.ratios(rows))}
     assert checks == {
-        "full FPS / fastest MediaPipe": False,  # 1.2x < 1.5x
-        "full: non-inference share": True,
-        "full: cold first pose ms": False,
-        "full: PCK@0.2": True,
+        "webnn full ours-auto: FPS / tasks_vision_cpu": False,  # 1.875x < 2.0x
+        "webnn full ours-auto: non-inference share": True,
+        "webnn full ours-auto: PCK@0.2": True,
+        "webnn lite ours-auto: FPS / tasks_vision_cpu": True,  # 1.58x >= 1.5x
+        "webnn lite ours-auto: non-inference share": False,
+        "webnn lite ours-auto: PCK@0.2": False,
+        # No FPS target in Debian's Chromium (no WebNN there).
+        "debian full ours-auto: non-inference share": True,
+        "debian full ours-auto: PCK@0.2": True,
     }
+
+
+def test_targets_judge_the_fastest_row_without_auto() -> None:
+    rows = [
+        _row("webnn", "ours-wasm-t1", fps=10.0),
+        _row("webnn", "ours-webnn", fps=40.0, pck=1.0),
+        _row("webnn", "tasks_vision_cpu", fps=16.0),
+    ]
+    checks = {c["target"]: c["met"] for c in report.targets(rows, report.ratios(rows))}
+    assert checks == {
+        "webnn full ours-webnn: FPS / tasks_vision_cpu": True,
+        "webnn full ours-webnn: PCK@0.2": True,
+    }
+
+
+def test_frame_time_stats_count_worst_and_slow_frames() -> None:
+    found = report.frame_time_stats([20.0, 150.0, 30.0, 100.0, 2100.0])
+    assert found["worst_ms"] == 2100.0
+    assert found["over_100ms"] == 2  # 100 ms itself is not over
+    assert found["median_ms"] == 100.0
+
+
+def test_backend_report_accepts_string_and_object() -> None:
+    assert report.backend_of("wasm") == {"name": "wasm"}
+    value = {"name": "webnn", "threads": None, "deviceType": "cpu", "extra": 1}
+    assert report.backend_of(value) == {"name": "webnn", "deviceType": "cpu"}
+    assert report.backend_of(None) is None
+    assert report.backend_text({"name": "wasm", "threads": 2}) == "wasm ×2"
+    assert report.backend_text({"name": "webnn", "deviceType": "cpu"}) == "webnn cpu"
+
+
+def _raw_run(browser: str, contender: str, ms: list[float], **extra) -> dict:
+    frames = [{"index": i, "ms": m, "landmarks": None, "timings": None} for i, m in enumerate(ms)]
+    clip = {"frames": frames, "loopMs": sum(ms), "width": 640, "height": 480, "info": {}}
+    clip["info"] = extra.pop("info", {})
+    return {
+        "browser": browser,
+        "contender": contender,
+        "model": "full",
+        "clips": {"clip": clip},
+        "blocked": [],
+        "blocked_count": 0,
+        "cold": {"firstPoseMs": 2500.0},
+        **extra,
+    }
+
+
+def test_document_has_one_table_per_browser(tmp_path: Path) -> None:
+    auto_info = {
+        "backend": {"name": "webnn", "deviceType": "cpu"},
+        "backendChoice": {
+            "chosen": "webnn",
+            "candidates": [{"backend": "webnn", "ms": 14.0}, {"backend": "wasm", "threads": 1}],
+            "reason": "fastest warm-up",
+        },
+    }
+    runs = [
+        _raw_run("webnn", "ours-auto", [20.0, 30.0, 250.0], info=auto_info),
+        _raw_run("webnn", "tasks_vision_cpu", [100.0, 200.0, 300.0], info={"delegate": "CPU"}),
+        {
+            **_raw_run("webnn", "ours-webgpu", []),
+            "clips": {},
+            "unavailable": "not available: webgpu: fallback adapter (google swiftshader)",
+        },
+    ]
+    browsers = [
+        {"name": "debian", "label": "Debian Chromium", "unavailable": "not installed"},
+        {"name": "webnn", "label": "Chromium 153 (WebNN)", "probe": {"webnn": {"available": 1}}},
+    ]
+    results = report.summarise(runs, {}, tmp_path, browsers)
+    results["machine"] = {"cpu": "CPU X", "cores": 2, "gpu": "none", "date_utc": "2026-12-02"}
+    text = report.document(results)
+    assert "## Debian Chromium (debian)\n\nNot available: not installed" in text
+    assert "## Chromium 153 (WebNN) (webnn)" in text
+    assert "Machine: CPU X, 2 cores, GPU: none" in text
+    assert "chrome://flags/#web-machine-learning-neural-network" in text
+    lines = text.splitlines()
+    auto = next(line for line in lines if line.startswith("| full | ours-auto |"))
+    cells = [c.strip() for c in auto.strip("|").split("|")]
+    assert cells[2] == "auto → webnn cpu"
+    assert cells[5:9] == ["250", "1/3", "10.0", "2.00×"]  # worst, > 100 ms, FPS, ratio
+    webgpu = next(line for line in lines if line.startswith("| full | ours-webgpu |"))
+    assert "not available: webgpu: fallback adapter" in webgpu
+    assert any("auto chose webnn: fastest warm-up" in line for line in lines)
+
+
+def test_contenders_expand_per_backend_and_thread_count() -> None:
+    assert run.thread_counts("auto", 2) == [1, 2]
+    assert run.thread_counts("auto", 8) == [1, 2, 4]
+    assert run.thread_counts("1,3", 2) == [1, 3]
+    rows = run.expand_contenders(["ours", "tasks_vision_cpu", "mediapipe_pose"], [1, 2])
+    names = [c.name for c in rows]
+    assert names == [
+        "ours-auto",
+        "ours-wasm-t1",
+        "ours-wasm-t2",
+        "ours-webnn",
+        "ours-webgpu",
+        "tasks_vision_cpu",
+        "mediapipe_pose",
+    ]
+    wasm2 = rows[2]
+    assert wasm2.page == "index.html?source=none&backend=wasm&threads=2&"
+    assert rows[0].page == "index.html?source=none&backend=auto&"
+    assert run.expand_contenders(["ours-wasm-t4"], [1])[0].threads == 4
+    with pytest.raises(ValueError, match="unknown contender"):
+        run.expand_contenders(["ours-cuda"], [1])
+
+
+def test_webgl_contenders_run_only_in_their_browsers() -> None:
+    rows = run.expand_contenders(["ours-auto", "tasks_vision_gpu", "mediapipe_pose"], [1])
+    assert [c.name for c in run.browser_rows(rows, "webnn", ["debian"])] == ["ours-auto"]
+    assert len(run.browser_rows(rows, "debian", ["debian"])) == 3
+
+
+def test_rows_the_browser_cannot_run_say_why() -> None:
+    probe = {
+        "webnn": {"available": False, "reason": "no navigator.ml"},
+        "webgpu": {"available": True},
+    }
+    assert run.unavailable_reason(run.ours("webnn"), probe) == (
+        "not available: webnn: no navigator.ml"
+    )
+    assert run.unavailable_reason(run.ours("webgpu"), probe) is None
+    assert run.unavailable_reason(run.ours("wasm", 1), {}) is None
+    assert "not probed" in run.unavailable_reason(run.ours("webgpu"), {"error": "x"})
+    error = "RuntimeError: Error: BENCH_UNAVAILABLE: WebNN is not available here\n    at init"
+    assert run.page_unavailable(error) == "not available: WebNN is not available here"
+    assert run.page_unavailable("RuntimeError: TypeError: x is undefined") is None
+
+
+def test_probe_line_names_what_the_browser_offers() -> None:
+    probe = {
+        "webnn": {"available": True, "deviceTypes": ["cpu"]},
+        "webgpu": {"available": False, "reason": "fallback adapter (google swiftshader)"},
+        "webgl": {"renderer": "ANGLE (SwiftShader)"},
+    }
+    line = report.probe_line(probe)
+    assert line.startswith("WebNN: yes (cpu); WebGPU: no (fallback adapter")
+    assert "WebGL: ANGLE (SwiftShader)" in line
 
 
 def test_timing_medians_skip_missing_stages() -> None:

@@ -1,33 +1,67 @@
-// Adapter for our page (dist/index.html?source=none), injected by the bench on
-// DOMContentLoaded. Uses the page's public API: window.blazepose.{ready, setOptions, processFrame}.
+// Adapter for our page (dist/index.html?source=none&backend=B&threads=N&model=M), injected by
+// the bench on DOMContentLoaded. Uses the page's public API: window.blazepose.{ready,
+// setOptions, processFrame, reset}. The backend and thread count come from the URL; `ready`
+// resolves to the options (`backend` = the chosen backend, `backendChoice` for auto) or rejects
+// when the browser lacks the backend. Errors that mean "this backend is not here" start with
+// UNAVAILABLE so the bench reports the row as not available rather than failed.
 import { install } from './harness.js';
 
+const UNAVAILABLE = 'BENCH_UNAVAILABLE: ';
 const params = new URLSearchParams(location.search);
+const wanted = params.get('backend') ?? 'wasm';
+const wantedThreads = params.has('threads') ? Number(params.get('threads')) : null;
+
+// The page reports its backend as a string (older pages) or {name, threads, deviceType}.
+function backendOf(value) {
+  if (value == null) return null;
+  if (typeof value === 'string') return { name: value };
+  const { name, threads, deviceType } = value;
+  return { name, threads, deviceType };
+}
+
+// Older pages give the WASM thread count only in the `ready` options.
+function withThreads(backend, options) {
+  if (backend && backend.threads == null && backend.name === 'wasm' && options?.threads) {
+    return { ...backend, threads: options.threads };
+  }
+  return backend;
+}
 
 async function api() {
   while (!window.blazepose) await new Promise((r) => setTimeout(r, 5));
-  await window.blazepose.ready;
-  return window.blazepose;
+  try {
+    return await window.blazepose.ready;
+  } catch (error) {
+    const message = String(error?.message ?? error);
+    if (!['wasm', 'auto'].includes(wanted) && message.toLowerCase().includes(wanted)) {
+      throw new Error(UNAVAILABLE + message);
+    }
+    throw error;
+  }
 }
 
 const adapter = {
-  name: 'ours',
+  name: `ours-${wanted}`,
   bp: null,
-  options: null,
+  ready: null,
+  backend: null,
   async init(model) {
-    this.bp = await api();
-    this.options = {
-      model, backend: params.get('backend') ?? 'wasm', smoothing: true, landmarksOnly: true,
-    };
-    await this.bp.setOptions(this.options);
+    this.ready = (await api()) ?? {};
+    this.bp = window.blazepose;
+    this.backend = withThreads(backendOf(this.ready.backend), this.ready);
+    if (wanted !== 'auto' && this.backend && this.backend.name !== wanted) {
+      throw new Error(`${UNAVAILABLE}the page ran ${this.backend.name} for backend=${wanted}`);
+    }
+    if (this.ready.model !== model) await this.bp.setOptions({ model });
   },
   async reset() {
     if (typeof this.bp.reset === 'function') await this.bp.reset();
-    else await this.bp.setOptions({ ...this.options });
+    else await this.bp.setOptions({ model: this.ready.model });
   },
   async process(image, timeMs) {
     const detail = await this.bp.processFrame(image, timeMs);
     const lms = detail && detail.landmarks;
+    if (detail && detail.backend) this.backend = withThreads(backendOf(detail.backend), this.ready);
     return {
       landmarks: lms ? lms.map((p) => [p[0], p[1], p[2], p[3]]) : null,
       timings: detail ? detail.timings : null,
@@ -35,7 +69,16 @@ const adapter = {
   },
   // The page's own start-up marks (ms from its first script): Python, models, ready.
   startup() { return window.blazepose.startup ? { ...window.blazepose.startup } : null; },
-  info() { return { page: 'dist/index.html', backend: this.options?.backend, model: this.options?.model }; },
+  info() {
+    return {
+      page: 'dist/index.html',
+      requested: wanted,
+      requestedThreads: wantedThreads,
+      backend: this.backend,
+      backendChoice: this.ready?.backendChoice ?? null,
+      model: this.ready?.model,
+    };
+  },
 };
 
 install(adapter);
