@@ -514,7 +514,14 @@ def main(argv: list[str]) -> int:
 def finish(args: argparse.Namespace, raw: dict) -> int:
     """Summarise, print the tables, write bench.json, bench.md and bench.png."""
     runs = raw["runs"]
-    results = report.summarise(runs, raw["manifests"], args.reference, raw.get("browsers"))
+    browser_info = raw.get("browsers") or [  # raw results from before one session per browser
+        {
+            "name": report.DEFAULT_BROWSER,
+            "label": f"Debian Chromium {raw['machine'].get('chromium', '')}".strip(),
+            "netlog_nonlocal": raw.get("netlog_nonlocal_session", []),
+        }
+    ]
+    results = report.summarise(runs, raw["manifests"], args.reference, browser_info)
     results["machine"] = raw["machine"]
     results["config"] = raw["config"]
     args.out.mkdir(parents=True, exist_ok=True)

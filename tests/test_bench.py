@@ -319,3 +319,33 @@ def test_only_loopback_data_and_blob_urls_count_as_local() -> None:
     assert run.is_local("blob:http://127.0.0.1:8000/1234")
     assert not run.is_local("http://127.0.0.1.example.com/log")
     assert not run.is_local("https://play.google.com/log?format=json")
+
+
+class _NoLaunch:
+    """Stands in for Playwright: the binary is there but does not start."""
+
+    class chromium:  # noqa: N801 (mirrors playwright's attribute)
+        @staticmethod
+        def launch(**_):
+            raise RuntimeError("Browser closed: error while loading shared libraries")
+
+
+def test_missing_or_broken_browser_is_a_result(tmp_path: Path, monkeypatch) -> None:
+    args = run.parse_args(["--stage", str(tmp_path / "site")])
+    rows = run.expand_contenders(["ours"], [1])
+
+    def missing(name):
+        raise run.browsers.BrowserUnavailable("npm package @sparticuz/chromium not installed")
+
+    monkeypatch.setattr(run, "get_build", missing)
+    info, runs = run.run_browser(None, "webnn", rows, ["full"], [], [], args, "", lambda m: None)
+    assert (info["unavailable"], runs) == ("npm package @sparticuz/chromium not installed", [])
+
+    build = run.browsers.BrowserBuild("webnn", "Chromium 153", Path("/bin/false"), ("--x",))
+    monkeypatch.setattr(run, "get_build", lambda name: build)
+    info, runs = run.run_browser(
+        _NoLaunch(), "webnn", rows, ["full"], [], [], args, "", lambda m: None
+    )
+    assert runs == []
+    assert info["unavailable"].startswith("does not start: RuntimeError: Browser closed")
+    assert info["label"] == "Chromium 153"
