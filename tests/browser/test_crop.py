@@ -37,7 +37,7 @@ def crop_page(browser: Browser, site_url: str, media_dir: Path):
             canvas.width = w; canvas.height = h;
             canvas.getContext('2d').putImageData(new ImageData(rgba, w, h), 0, 0);
             window.__image = canvas;
-            window.__engine = await import('/engine.js');
+            window.__engine = await import('/cropper.js');
         }""",
         [base64.b64encode(image.tobytes()).decode(), image.shape[1], image.shape[0]],
     )

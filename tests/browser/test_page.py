@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
+from blazepose.contract import landmark_file
 from blazepose.tracker import PoseTracker, TrackerOptions
 from blazepose_tools.driver import track_frame
 from blazepose_tools.media_input import iter_video, read_image
@@ -26,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT = ROOT / "docs" / "screenshot.png"
 PARITY_FRAMES = 30
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-LANDMARKS_ONLY = "pose_landmark_full_landmarks_only.onnx"
+LANDMARKS_ONLY = landmark_file("full", segmentation=False)
 
 
 @dataclass
@@ -253,7 +254,7 @@ def test_model_backend_and_segmentation_switching(api_page, media_dir: Path) -> 
     assert log.external() == [] and log.errors == []
 
     # A model that fails to load leaves the running one in place.
-    heavy = "pose_landmark_heavy_landmarks_only.onnx"
+    heavy = landmark_file("heavy", segmentation=False)
     page.context.route(f"**/models/{heavy}", lambda r: r.fulfill(status=404, body=b""))
     error = page.evaluate(
         "window.blazepose.setOptions({model: 'heavy'}).then(() => null, (e) => e.message)"
@@ -371,4 +372,67 @@ def test_python_failure_message(browser: Browser, site_url: str) -> None:
     page.goto(site_url + "index.html?source=none")
     page.wait_for_selector(".loading-error", timeout=60000)
     assert "blazepose package could not be imported" in page.text_content(".loading-error")
+    context.close()
+
+
+# On the docs example: a still image through window.landmarker (the page's PoseLandmarker),
+# then the same with segmentation: the mask's probability at the torso and at the corners.
+DETECT_IMAGE = """async (url) => {
+    const image = new Image();
+    image.src = url;
+    await image.decode();
+    const still = await window.landmarker.detect(image);
+    await window.landmarker.setOptions({ segmentation: true });
+    const seg = await window.landmarker.detect(image);
+    const mask = seg.segmentationMasks[0];
+    const at = (x, y) =>
+        mask.data[Math.floor(y * mask.height) * mask.width + Math.floor(x * mask.width)];
+    const torso = [11, 12, 23, 24].map((i) => seg.landmarks[0][i]);
+    const cx = torso.reduce((s, p) => s + p.x, 0) / 4;
+    const cy = torso.reduce((s, p) => s + p.y, 0) / 4;
+    return {
+        still,
+        mask: { width: mask.width, height: mask.height, torso: at(cx, cy),
+                corners: [at(0, 0), at(0.999, 0), at(0, 0.999), at(0.999, 0.999)] },
+        options: window.landmarker.options,
+    };
+}"""
+
+
+def test_docs_example_imports_the_engine(browser: Browser, site_url: str, media_dir: Path) -> None:
+    """A page that only imports pose-landmarker.js tracks the sample clip and a still image."""
+    context = browser.new_context()
+    page, log = open_page(context, site_url + "docs-example.html")
+    serve_folder(context, "images", media_dir / "images")
+    page.wait_for_function(
+        "document.getElementById('nose').textContent.startsWith('x ')", timeout=90000
+    )
+    out = page.evaluate(DETECT_IMAGE, "images/opencv_messi5.jpg")
+    height, width = read_image(media_dir / "images" / "opencv_messi5.jpg").shape[:2]
+    still = out["still"]
+    assert (still["imageWidth"], still["imageHeight"]) == (width, height)
+    assert len(still["landmarks"]) == 1 and len(still["landmarks"][0]) == 33
+    assert len(still["worldLandmarks"][0]) == 33
+    points = still["landmarks"][0]
+    assert set(points[0]) == {"x", "y", "z", "visibility", "presence"}
+    assert all(0 <= p["x"] <= 1 and 0 <= p["y"] <= 1 for p in points if p["visibility"] > 0.5)
+    assert "segmentationMasks" not in still and out["options"]["segmentation"] is True
+    mask = out["mask"]
+    assert max(mask["width"], mask["height"]) == 256 and mask["width"] > mask["height"]
+    assert mask["torso"] > 0.9 and max(mask["corners"]) < 0.1, mask
+    assert log.external() == [] and log.errors == []
+    context.close()
+
+
+def test_blazepose_view_module_forwards_poses(browser: Browser, site_url: str) -> None:
+    """<blazepose-view> from blazepose-view.js: a PoseLandmarker client in the page itself."""
+    context = browser.new_context()
+    page, log = open_page(context, site_url + "view-example.html")
+    page.wait_for_function(
+        "document.getElementById('nose').textContent.startsWith('x ')", timeout=90000
+    )
+    assert page.evaluate("document.querySelector('blazepose-view').shadowRoot"
+                         ".querySelector('canvas').width") == 360  # fmt: skip
+    assert page.locator("blazepose-view iframe").count() == 0
+    assert log.external() == [] and log.errors == []
     context.close()
