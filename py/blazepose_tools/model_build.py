@@ -17,6 +17,16 @@ from pathlib import Path
 
 import numpy as np
 import onnx
+from blazepose.contract import (
+    DETECTOR,
+    DETECTOR_FILE,
+    INPUT_NAME,
+    LANDMARK,
+    MODELS,
+    OUTPUTS,
+    SEGMENTATION_OUTPUT,
+    landmark_file,
+)
 
 from .tflite_to_onnx import (
     CONVERTER_VERSION,
@@ -44,17 +54,19 @@ SOURCE_SHA256 = {
 }
 
 # Contract output names, keyed by TFLite output tensor name (mediapipe-pose-facts.md §0).
-DETECTOR_OUTPUTS = {"Identity": "boxes", "Identity_1": "scores"}
+_boxes, _scores = OUTPUTS[DETECTOR]
+_landmarks, _pose_flag, _heatmap, _world = OUTPUTS[LANDMARK]
+DETECTOR_OUTPUTS = {"Identity": _boxes, "Identity_1": _scores}
 LANDMARK_OUTPUTS = {
-    "Identity": "landmarks",
-    "Identity_1": "pose_flag",
-    "Identity_2": "segmentation",
-    "Identity_3": "heatmap",
-    "Identity_4": "world_landmarks",
+    "Identity": _landmarks,
+    "Identity_1": _pose_flag,
+    "Identity_2": SEGMENTATION_OUTPUT,
+    "Identity_3": _heatmap,
+    "Identity_4": _world,
 }
 # Input normalisation: detector RGB in [-1, 1], landmark models [0, 1] (facts §1.2, §1.4).
-DETECTOR_INPUT = InputSpec(scale=1.0 / 127.5, offset=-1.0)
-LANDMARK_INPUT = InputSpec(scale=1.0 / 255.0, offset=0.0)
+DETECTOR_INPUT = InputSpec(name=INPUT_NAME, scale=1.0 / 127.5, offset=-1.0)
+LANDMARK_INPUT = InputSpec(name=INPUT_NAME, scale=1.0 / 255.0, offset=0.0)
 
 
 @dataclass(frozen=True)
@@ -67,19 +79,19 @@ class ModelSpec:
 
 
 def model_specs() -> list[ModelSpec]:
-    specs = [ModelSpec("pose_detection.onnx", DETECTOR_TFLITE, DETECTOR_INPUT, DETECTOR_OUTPUTS)]
-    for variant in ("lite", "full", "heavy"):
+    specs = [ModelSpec(DETECTOR_FILE, DETECTOR_TFLITE, DETECTOR_INPUT, DETECTOR_OUTPUTS)]
+    for variant in MODELS:
         source = f"pose_landmark_{variant}.tflite"
         specs.append(
-            ModelSpec(f"pose_landmark_{variant}.onnx", source, LANDMARK_INPUT, LANDMARK_OUTPUTS)
+            ModelSpec(landmark_file(variant, True), source, LANDMARK_INPUT, LANDMARK_OUTPUTS)
         )
         specs.append(
             ModelSpec(
-                f"pose_landmark_{variant}_landmarks_only.onnx",
+                landmark_file(variant, False),
                 source,
                 LANDMARK_INPUT,
                 LANDMARK_OUTPUTS,
-                drop_outputs=("segmentation",),
+                drop_outputs=(SEGMENTATION_OUTPUT,),
             )
         )
     return specs
