@@ -220,7 +220,7 @@ def main(argv: list[str]) -> int:
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            info = machine.describe(browser.version)
+            info = {**machine.describe(), "chromium": browser.version}
             for _ in range(args.runs):
                 runs.append(measure(browser, base_url, args.seconds))
             browser.close()
