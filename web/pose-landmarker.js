@@ -64,8 +64,8 @@ export class PoseLandmarker {
     const { threads = 0, proxy = true, baseUrl = MODULE_FOLDER, progress = null } = options;
     const { onMessage = null, startTime = performance.now() } = options;
     const settings = {};
-    for (const key of Object.keys(options))
-      if (!CREATE_ONLY.includes(key)) settings[key] = options[key];
+    for (const [key, value] of Object.entries(options))
+      if (!CREATE_ONLY.includes(key) && value !== undefined) settings[key] = value;
     checkOptions(settings);
     const landmarker = new PoseLandmarker(
       { ...CONTRACT.defaults, ...settings },
@@ -220,10 +220,8 @@ export class PoseLandmarker {
 
   // One call at a time touches the tracker and the sessions.
   #exclusive(fn) {
-    const run = this.#queue.then(() => {
-      if (this.#closed) throw new Error("PoseLandmarker: closed");
-      return fn();
-    });
+    if (this.#closed) return Promise.reject(new Error("PoseLandmarker: closed"));
+    const run = this.#queue.then(fn);
     this.#queue = run.catch(() => {});
     return run;
   }
@@ -275,12 +273,14 @@ export class PoseLandmarker {
 
   // Releases the model sessions and the tracker session (Python stays up for other users).
   close() {
-    const closing = this.#exclusive(async () => {
+    if (this.#closed) return this.#queue;
+    this.#closed = true; // calls from now on fail; those already queued still run
+    const closing = this.#queue.then(async () => {
       this.#session?.close();
       await this.#models?.release();
       this.#models = null;
     });
-    this.#closed = true;
+    this.#queue = closing.catch(() => {});
     return closing;
   }
 

@@ -420,6 +420,11 @@ def test_docs_example_imports_the_engine(browser: Browser, site_url: str, media_
     mask = out["mask"]
     assert max(mask["width"], mask["height"]) == 256 and mask["width"] > mask["height"]
     assert mask["torso"] > 0.9 and max(mask["corners"]) < 0.1, mask
+    closed = page.evaluate(
+        """() => window.landmarker.close().then(() => window.landmarker.reset())
+            .then(() => 'still open', (e) => e.message)"""
+    )
+    assert closed == "PoseLandmarker: closed"
     assert log.external() == [] and log.errors == []
     context.close()
 
