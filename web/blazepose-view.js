@@ -124,7 +124,8 @@ class BlazePoseView extends HTMLElement {
   // The video's current frame, copied (the video moves on while the models run), so that
   // the frame shown is the frame tracked.
   #snapshot(video) {
-    const canvas = (this.#frameCanvas ??= document.createElement("canvas"));
+    if (!this.#frameCanvas) this.#frameCanvas = document.createElement("canvas");
+    const canvas = this.#frameCanvas;
     if (canvas.width !== video.videoWidth || canvas.height !== video.videoHeight) {
       canvas.width = video.videoWidth;
       canvas.height = video.videoHeight;
