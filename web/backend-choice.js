@@ -84,8 +84,12 @@ export function defaultThreads(probe, requested = 0) {
   return Math.max(1, Math.min(MAX_THREADS, Math.floor(probe.cores / 2)));
 }
 
-// Median of `runs` landmark-model runs on a blank crop after `warmups` untimed ones.
-export async function timeLandmarkModel(models, { warmups = 2, runs = 5 } = {}) {
+// Median of `runs` landmark-model runs on a blank crop after `warmups` untimed ones. A run
+// slower than `giveUpMs` ends the timing early: that backend has lost already.
+export async function timeLandmarkModel(
+  models,
+  { warmups = 2, runs = 5, giveUpMs = Infinity } = {},
+) {
   const size = CONTRACT.inputSizes.landmark;
   const blank = new Uint8Array(size * size * 4);
   for (let i = 0; i < warmups; i++) await models.run("landmark", blank.slice());
@@ -94,6 +98,7 @@ export async function timeLandmarkModel(models, { warmups = 2, runs = 5 } = {}) 
     const start = performance.now();
     await models.run("landmark", blank.slice());
     times.push(performance.now() - start);
+    if (times.at(-1) > giveUpMs) break;
   }
   times.sort((a, b) => a - b);
   return times[times.length >> 1];
@@ -111,7 +116,10 @@ export async function chooseBackend(candidates, open, { measure = timeLandmarkMo
     let models = null;
     try {
       models = await open(candidate);
-      row.ms = candidates.length > 1 ? Math.round((await measure(models)) * 10) / 10 : null;
+      // A candidate 3x slower than the best so far stops being timed after one run.
+      const giveUpMs = best ? 3 * best.row.ms : Infinity;
+      row.ms =
+        candidates.length > 1 ? Math.round((await measure(models, { giveUpMs })) * 10) / 10 : null;
     } catch (error) {
       row.error = error.message;
       await models?.release();

@@ -4,7 +4,7 @@ import { CONTRACT } from "./contract.js";
 import { listCameras } from "./sources.js";
 
 const $ = (id) => document.getElementById(id);
-const BACKEND_LABELS = { wasm: "WASM", webgpu: "WebGPU" };
+const BACKEND_LABELS = { auto: "Auto (fastest)", webnn: "WebNN", wasm: "WASM", webgpu: "WebGPU" };
 const SLIDERS = [
   ["min-detection", "minDetectionConfidence"],
   ["min-tracking", "minTrackingConfidence"],
@@ -49,6 +49,8 @@ export const chosenCamera = () => $("facing").value || null;
 export function wireControls({ useSource, stop, apply }) {
   const webgpu = $("backend").querySelector('[value="webgpu"]');
   if (webgpu) webgpu.disabled = !navigator.gpu;
+  const webnn = $("backend").querySelector('[value="webnn"]');
+  if (webnn) webnn.disabled = !("ml" in navigator);
   $("source").addEventListener("change", () => {
     const kind = $("source").value;
     if (kind === "file") $("file").click();

@@ -53,11 +53,21 @@ export class ModelStore {
   }
 }
 
+// A model failed to run (not to load): the backend may be replaced by the next one.
+export class InferenceError extends Error {}
+
+// ORT's execution provider for a backend {name, threads, deviceType}.
+const executionProvider = (backend) =>
+  backend.name === "webnn"
+    ? { name: "webnn", deviceType: backend.deviceType ?? "cpu" }
+    : backend.name;
+
 // The detector and landmark sessions of one choice, ready to run.
 export class PoseModels {
+  // backend: {name (a CONTRACT.backends entry other than auto), threads, deviceType}.
   static async create(ort, backend, store, landmarkFileName) {
     const options = {
-      executionProviders: [backend],
+      executionProviders: [executionProvider(backend)],
       graphOptimizationLevel: "all",
       logSeverityLevel: 3, // errors only: ORT logs placement warnings through console.error
     };
@@ -67,20 +77,25 @@ export class PoseModels {
         // A copy: the proxy worker takes ownership of what it is given.
         return await ort.InferenceSession.create(bytes.slice(), options);
       } catch (error) {
-        throw new LoadError(`Model ${file} could not be opened on ${backend}: ${error.message}`);
+        throw new LoadError(
+          `Model ${file} could not be opened on ${backend.name}: ${error.message}`,
+        );
       }
     };
     // One after the other: the WebGPU EP refuses to create two sessions at once.
     const detector = await open(CONTRACT.detectorFile);
     const landmark = await open(landmarkFileName);
     const models = new PoseModels(ort, backend, { detector, landmark }, landmarkFileName);
-    if (backend !== "wasm") await models.warmUp(); // shader compilation on first run
+    // WebGPU compiles shaders and WebNN builds its graph on the first run.
+    if (backend.name !== "wasm") await models.warmUp();
     return models;
   }
 
   constructor(ort, backend, sessions, file) {
     this.ort = ort;
-    this.backend = backend;
+    this.backend = backend.name;
+    this.threads = backend.name === "wasm" ? backend.threads : null;
+    this.deviceType = backend.name === "webnn" ? (backend.deviceType ?? "cpu") : null;
     this.sessions = sessions; // kind -> InferenceSession
     this.file = file; // the landmark model file
     this.segmentation = sessions.landmark.outputNames.includes(CONTRACT.outputs.segmentation);
@@ -96,7 +111,12 @@ export class PoseModels {
     // A fresh tensor per run: in proxy mode its buffer moves to the worker.
     const input = new this.ort.Tensor("uint8", rgba, [1, size, size, 4]);
     const names = this.outputs[kind];
-    const out = await this.sessions[kind].run({ [CONTRACT.inputName]: input }, names);
+    let out;
+    try {
+      out = await this.sessions[kind].run({ [CONTRACT.inputName]: input }, names);
+    } catch (error) {
+      throw new InferenceError(`${this.backend} ${kind} model failed: ${error.message}`);
+    }
     const data = {};
     for (const name of names) data[name] = out[name].data;
     return data;

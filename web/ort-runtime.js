@@ -1,8 +1,11 @@
-// ONNX Runtime Web: one build (module instance) per backend, loaded on first use from the
-// site's vendor/ort/ folder, with WASM threads and the proxy worker configured.
+// ONNX Runtime Web, from the site's vendor/ort/ folder. One build per page load: the WASM-only
+// build (smallest) when only WASM can run, else the WebGPU build, which also has the WebNN
+// and WASM backends. Each (build, threads, proxy) gets its own module instance, because ORT
+// reads its WASM settings once per instance: that is how `auto` can time 1, 2 and 4 threads
+// side by side.
 import { fetchBytes } from "./downloads.js";
 
-const ORT_BUILDS = {
+const BUILDS = {
   wasm: { module: "vendor/ort/ort.wasm.min.mjs", wasm: "vendor/ort/ort-wasm-simd-threaded.wasm" },
   webgpu: {
     module: "vendor/ort/ort.webgpu.min.mjs",
@@ -10,39 +13,49 @@ const ORT_BUILDS = {
   },
 };
 
-const runtimes = new Map(); // backend -> Promise<ort>
+const binaries = new Map(); // build -> Promise<ArrayBuffer>
+const runtimes = new Map(); // build/threads/proxy -> Promise<ort>
 
-// WASM threads: half the cores, at most 4, leaving the rest to the page, video decoding and
-// Python. On a busy 2-core machine 2 threads ran the full landmark model about 2x slower
-// than 1 (103 vs 56 ms), so 2 cores get 1 thread. `requested` (?threads=N) overrides.
-// Threads need SharedArrayBuffer, i.e. a cross-origin isolated page.
-export function threadCount(requested = 0) {
-  if (!globalThis.crossOriginIsolated) return 1;
-  if (requested > 0) return Math.min(16, Math.floor(requested));
-  return Math.max(1, Math.min(4, Math.floor((navigator.hardwareConcurrency || 2) / 2)));
+// The build that can run every backend named.
+export const buildFor = (names) => (names.every((name) => name === "wasm") ? "wasm" : "webgpu");
+
+function wasmBinary(build, baseUrl, progress) {
+  if (!binaries.has(build)) {
+    const url = new URL(BUILDS[build].wasm, baseUrl).href;
+    const promise = fetchBytes(url, progress, "ONNX Runtime").then((bytes) => bytes.buffer);
+    promise.catch(() => binaries.delete(build));
+    binaries.set(build, promise);
+  }
+  return binaries.get(build);
 }
 
-// The ORT module for `backend`. The first call decides the build's settings (a module
-// instance is configured once): baseUrl is the site folder holding vendor/ort/.
-export function loadRuntime(backend, { baseUrl, progress, proxy = true, threads = 0 }) {
-  if (!runtimes.has(backend)) {
-    const build = ORT_BUILDS[backend];
+// Starts fetching a build's WASM (while the backends are probed).
+export function prefetchRuntime(build, { baseUrl, progress }) {
+  wasmBinary(build, baseUrl, progress).catch(() => {});
+}
+
+// The ORT module instance of `build` with `threads` WASM threads (they need a cross-origin
+// isolated page) and, with `proxy`, inference in ORT's own worker (not for WebGPU, which
+// needs the page's thread).
+export function loadRuntime(build, { baseUrl, progress, proxy = true, threads = 1 }) {
+  const key = `${build}/${threads}/${proxy ? "proxy" : "page"}`;
+  if (!runtimes.has(key)) {
     const promise = (async () => {
-      const wasmUrl = new URL(build.wasm, baseUrl).href;
-      const [ort, wasmBinary] = await Promise.all([
-        import(new URL(build.module, baseUrl).href),
-        fetchBytes(wasmUrl, progress, "ONNX Runtime"),
+      const url = new URL(BUILDS[build].module, baseUrl);
+      url.searchParams.set("instance", key);
+      const [ort, binary] = await Promise.all([
+        import(url.href),
+        wasmBinary(build, baseUrl, progress),
       ]);
       ort.env.wasm.wasmPaths = new URL("vendor/ort/", baseUrl).href;
-      ort.env.wasm.wasmBinary = wasmBinary.buffer;
-      ort.env.wasm.numThreads = threadCount(threads);
-      // The proxy worker keeps WASM inference off the main thread (WebGPU needs the page).
-      ort.env.wasm.proxy = backend === "wasm" && proxy;
+      ort.env.wasm.wasmBinary = binary.slice(0); // a copy: the proxy worker takes its own
+      ort.env.wasm.numThreads = threads;
+      ort.env.wasm.proxy = proxy;
       ort.env.logLevel = "error";
       return ort;
     })();
-    promise.catch(() => runtimes.delete(backend));
-    runtimes.set(backend, promise);
+    promise.catch(() => runtimes.delete(key));
+    runtimes.set(key, promise);
   }
-  return runtimes.get(backend);
+  return runtimes.get(key);
 }

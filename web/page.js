@@ -12,7 +12,7 @@ import { LiveLoop } from "./live-loop.js";
 import { hideLoading, loadingFailed, showLoading } from "./loading.js";
 import { embedded, engineOptions, settings, startSource } from "./page-settings.js";
 import { poseDetail } from "./pose-detail.js";
-import { PoseLandmarker, threadCount } from "./pose-landmarker.js";
+import { PoseLandmarker } from "./pose-landmarker.js";
 import {
   openFile,
   openImageUrl,
@@ -117,7 +117,7 @@ function exclusive(fn) {
 function showState() {
   const runtime = landmarker.runtime;
   showRuntime({ ...runtime, model: settings.model });
-  showSettings(settings, runtime.backend);
+  showSettings(settings, settings.backend);
 }
 
 function setOptions(changes = {}) {
@@ -245,10 +245,13 @@ const started = start();
 started.catch((error) => loadingFailed(error.message));
 
 window.blazepose = {
+  // Resolves with the settings and what runs: backend (name), threads, backendChoice
+  // ({requested, chosen, candidates: [{backend, threads, ms}], reason}).
   ready: started.then(() => ({
     ...settings,
     backend: landmarker.runtime.backend,
-    threads: threadCount(settings.threads),
+    threads: landmarker.runtime.threads ?? 1,
+    backendChoice: landmarker.runtime.choice,
   })),
   // Tracks one frame (stops the live source on first use, so calls stay deterministic).
   async processFrame(source, timeMs) {

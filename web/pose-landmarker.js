@@ -1,6 +1,7 @@
 // PoseLandmarker: BlazePose pose tracking in the browser, shaped like MediaPipe tasks-vision's
 // PoseLandmarker. The tracker is Python (blazepose, in Pyodide through PyScript, started by
-// this module); the models run in ONNX Runtime Web (WASM in its proxy worker, or WebGPU); the
+// this module); the models run in ONNX Runtime Web on the fastest backend this browser has
+// (backend "auto": WebNN, WebGPU or WASM threads, measured; see backend-choice.js); the
 // crops are canvas draws. Import it from the site's folder and it finds its files there:
 //
 //   import { PoseLandmarker } from "https://your.host/blazepose/pose-landmarker.js";
@@ -13,9 +14,9 @@
 import { CONTRACT } from "./contract.js";
 import { LoadError } from "./downloads.js";
 import { FrameDriver } from "./frame-driver.js";
-import { landmarkFile, ModelStore, PoseModels } from "./models.js";
-import { loadRuntime, threadCount } from "./ort-runtime.js";
+import { InferenceError, landmarkFile, ModelStore } from "./models.js";
 import { startPython } from "./python-runtime.js";
+import { RunningModels } from "./running-models.js";
 import { TrackerSession } from "./tracker-session.js";
 
 const MODULE_FOLDER = new URL("./", import.meta.url).href;
@@ -23,7 +24,7 @@ const PYTHON_TIMEOUT_MS = 90000;
 // Options fixed at creation (the rest are CONTRACT.defaults' keys, changeable by setOptions).
 const CREATE_ONLY = ["threads", "proxy", "baseUrl", "progress", "onMessage", "startTime"];
 
-export { LoadError, threadCount };
+export { LoadError };
 
 // Why this browser cannot run the engine, or null.
 export function unsupportedReason() {
@@ -78,37 +79,36 @@ export class PoseLandmarker {
   #options;
   #fixed;
   #store;
-  #models = null;
+  #running; // RunningModels: the sessions and the backend they run on
   #session = null; // TrackerSession
   #driver = new FrameDriver();
   #queue = Promise.resolve();
   #closed = false;
 
-  // Milliseconds from startTime to: Python up, models up, ready; WASM warm-up runs.
-  startup = { pythonMs: null, modelsMs: null, readyMs: null, warmUpRuns: null };
+  // Milliseconds from startTime to: Python up, models up, ready; WASM warm-up runs; the
+  // backend choice (as in `runtime.choice`).
+  startup = { pythonMs: null, modelsMs: null, readyMs: null, warmUpRuns: null, backend: null };
 
   constructor(options, fixed) {
     this.#options = options;
     this.#fixed = fixed;
     this.#store = new ModelStore(new URL("models/", fixed.baseUrl), fixed.progress);
+    this.#running = new RunningModels({
+      store: this.#store,
+      ...fixed,
+      notify: (text) => this.#notify(text),
+    });
   }
 
-  // The options in force; `backend` is the one running (WASM after a WebGPU fallback).
+  // The options in force (`backend` as asked: "auto" or a name; `runtime` says which runs).
   get options() {
-    return { ...this.#options, backend: this.#models?.backend ?? this.#options.backend };
+    return { ...this.#options };
   }
 
-  // The running models: backend, landmark file, whether it has the segmentation head,
-  // WASM threads and proxy worker.
+  // The running models: backend name, WASM threads, WebNN device type, landmark file, whether
+  // it has the segmentation head, whether ORT runs in its proxy worker, and the choice.
   get runtime() {
-    const backend = this.#models?.backend ?? null;
-    return {
-      backend,
-      file: this.#models?.file ?? null,
-      segmentation: this.#models?.segmentation ?? false,
-      threads: threadCount(this.#fixed.threads),
-      proxy: backend === "wasm" && this.#fixed.proxy,
-    };
+    return this.#running.runtime;
   }
 
   async #start(startTime) {
@@ -132,15 +132,15 @@ export class PoseLandmarker {
       () => {},
     );
     const file = this.#wantedFile();
-    const backend = this.#usableBackend(false);
+    const candidates = await this.#running.probe(this.#options.backend);
+    const names = [...new Set(candidates.map((c) => c.name))].join(", ");
     const models = step(
       "models",
-      `Loading ONNX Runtime (${backend}) and models (${CONTRACT.detectorFile}, ${file})`,
-      Promise.all([
-        this.#store.load(CONTRACT.detectorFile),
-        this.#store.load(file),
-        this.#runtime(backend),
-      ]).then(() => this.#loadModels()),
+      `Loading ONNX Runtime and models (${CONTRACT.detectorFile}, ${file}); ` +
+        `${candidates.length > 1 ? "timing" : "backend"} ${names}`,
+      Promise.all([this.#store.load(CONTRACT.detectorFile), this.#store.load(file)]).then(() =>
+        this.#loadModels(),
+      ),
     );
     models.then(
       () => (this.startup.modelsMs = since()),
@@ -157,7 +157,7 @@ export class PoseLandmarker {
     let pythonUp = false;
     python.finally(() => (pythonUp = true)).catch(() => {});
     const warmUp = models
-      .then(() => (this.#models.backend === "wasm" ? this.#models.warmUpWhile(() => !pythonUp) : 0))
+      .then(() => this.#running.warmUpWhile(() => !pythonUp))
       .then(
         (runs) => (this.startup.warmUpRuns = runs),
         () => {},
@@ -166,6 +166,7 @@ export class PoseLandmarker {
     const [api] = await Promise.all([Promise.race([python, timeout]), models]);
     await warmUp;
     this.#session = new TrackerSession(api, this.#trackerOptions());
+    this.startup.backend = this.#running.runtime.choice;
     this.startup.readyMs = since();
   }
 
@@ -180,42 +181,14 @@ export class PoseLandmarker {
     return landmarkFile(this.#options.model, this.#options.segmentation);
   }
 
-  #usableBackend(notify) {
-    if (this.#options.backend === "webgpu" && !navigator.gpu) {
-      if (notify) this.#notify("WebGPU is not available in this browser: using WASM.");
-      return "wasm";
-    }
-    return this.#options.backend;
-  }
-
   #notify(text) {
     console.warn(`[blazepose] ${text}`);
     this.#fixed.onMessage?.(text);
   }
 
-  #runtime(backend) {
-    const { baseUrl, progress, proxy, threads } = this.#fixed;
-    return loadRuntime(backend, { baseUrl, progress, proxy, threads });
-  }
-
-  // Loads (or switches to) the sessions for the options; WebGPU falls back to WASM.
-  async #loadModels() {
-    let backend = this.#usableBackend(true);
-    const file = this.#wantedFile();
-    if (this.#models?.backend === backend && this.#models.file === file) return;
-    let next;
-    try {
-      next = await PoseModels.create(await this.#runtime(backend), backend, this.#store, file);
-    } catch (error) {
-      const fileError = error instanceof LoadError && /checksum|failed to load/.test(error.message);
-      if (backend !== "webgpu" || fileError) throw error;
-      this.#notify(`WebGPU failed (${error.message}): using WASM.`);
-      backend = "wasm";
-      next = await PoseModels.create(await this.#runtime(backend), backend, this.#store, file);
-    }
-    const previous = this.#models;
-    this.#models = next;
-    if (previous) await previous.release();
+  // Loads (or switches to) the sessions for the options.
+  #loadModels() {
+    return this.#running.load(this.#options.backend, this.#wantedFile());
   }
 
   // One call at a time touches the tracker and the sessions.
@@ -277,20 +250,28 @@ export class PoseLandmarker {
     this.#closed = true; // calls from now on fail; those already queued still run
     const closing = this.#queue.then(async () => {
       this.#session?.close();
-      await this.#models?.release();
-      this.#models = null;
+      await this.#running.release();
     });
     this.#queue = closing.catch(() => {});
     return closing;
   }
 
   async #track(source, timeMs) {
-    const models = this.#models;
     const { segmentation, smoothing } = this.#options;
-    const frame = await this.#driver.track(this.#session, models, source, timeMs, {
-      segmentation,
-      smoothing,
-    });
+    const run = () =>
+      this.#driver.track(this.#session, this.#running.models, source, timeMs, {
+        segmentation,
+        smoothing,
+      });
+    let frame;
+    try {
+      frame = await run();
+    } catch (error) {
+      if (!(error instanceof InferenceError)) throw error;
+      await this.#running.fallBack(error, this.#wantedFile());
+      this.#session.reset();
+      frame = await run();
+    }
     const { pose, masks } = frame;
     return {
       landmarks: pose ? [pose.landmarks] : [],
@@ -300,7 +281,7 @@ export class PoseLandmarker {
       roi: pose ? pose.roi : null,
       timings: frame.timings,
       model: this.#options.model,
-      backend: models.backend,
+      backend: this.#running.info,
       imageWidth: frame.width,
       imageHeight: frame.height,
     };

@@ -22,10 +22,21 @@ export function recordFrame(timings) {
   $("stat-fps").textContent = fps.toFixed(1);
 }
 
+const measured = (choice) =>
+  (choice?.candidates ?? [])
+    .map((c) => {
+      const name = c.backend === "wasm" ? `wasm×${c.threads}` : c.backend;
+      return `${name} ${c.error ? "failed" : c.ms === null ? "–" : `${c.ms} ms`}`;
+    })
+    .join(" · ");
+
 // runtime: PoseLandmarker.runtime plus the model name.
-export function showRuntime({ model, segmentation, backend, threads, proxy }) {
+export function showRuntime({ model, segmentation, backend, threads, proxy, choice }) {
   $("stat-model").textContent = `${model}${segmentation ? " (+seg)" : ""}`;
-  $("stat-backend").textContent = backend;
+  $("stat-backend").textContent = choice?.requested === "auto" ? `${backend} (auto)` : backend;
   $("stat-threads").textContent =
     backend === "wasm" ? `${threads}${proxy ? " (worker)" : ""}` : "–";
+  // The choice: each backend timed on the landmark model (median of warm runs).
+  $("stat-choice").textContent = measured(choice) || "–";
+  $("stat-choice").title = choice?.reason ?? "";
 }

@@ -87,11 +87,12 @@ def layout_length(fields: dict[str, tuple[int, int]]) -> int:
 
 
 # --- options ---------------------------------------------------------------------------------
-BACKENDS = ("wasm", "webgpu")
+# "auto" measures the others this browser has and keeps the fastest (web/backend-choice.js).
+BACKENDS = ("auto", "webnn", "webgpu", "wasm")
 # The page's options (camelCase, as in the URL, setOptions and <blazepose-view> attributes).
 DEFAULTS = {
     "model": "full",
-    "backend": "wasm",
+    "backend": "auto",
     "segmentation": False,
     "smoothing": True,
     "minDetectionConfidence": C.MIN_DETECTION_CONFIDENCE,

@@ -12,35 +12,31 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
+from blazepose_tools.browsers import (
+    FOREGROUND_FLAGS,
+    OFFLINE_FLAGS,
+    BrowserUnavailable,
+    webnn_chromium,
+)
+from blazepose_tools.media_input import iter_video
 from blazepose_tools.site_build import assemble_dist
 from blazepose_tools.static_server import serve_in_background
-from playwright.sync_api import Browser, BrowserType
+from PIL import Image
+from playwright.sync_api import Browser, BrowserType, Playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "dist"
 CHROMIUM = Path("/usr/bin/chromium")
 SAMPLE_VIDEO = "video/pose2sim_single_cam01.mp4"
+PARITY_FRAMES = 30
 
 CHROMIUM_FLAGS = [
-    "--no-sandbox",
+    *OFFLINE_FLAGS,
     "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--component-updater=url-source=http://127.0.0.1:9/",
-    "--gaia-url=http://127.0.0.1:9/",
-    "--google-apis-url=http://127.0.0.1:9/",
-    "--lso-url=http://127.0.0.1:9/",
-    "--proxy-server=http://127.0.0.1:9",
-    "--enable-unsafe-webgpu",
-    # Headless tabs are "hidden" to Chromium: keep timers and video frames running.
-    "--disable-background-timer-throttling",
-    "--disable-renderer-backgrounding",
-    "--disable-backgrounding-occluded-windows",
-    "--autoplay-policy=no-user-gesture-required",
+    "--enable-unsafe-webgpu",  # WebGPU on SwiftShader: a correctness check of that path
+    *FOREGROUND_FLAGS,
 ]
 
 
@@ -122,3 +118,31 @@ def camera_browser(
     browser = browser_type.launch(**{**browser_type_launch_args, "args": args})
     yield browser
     browser.close()
+
+
+@pytest.fixture(scope="session")
+def webnn_browser(playwright: Playwright) -> Iterator[Browser]:
+    """The WebNN-capable Chromium of the pinned npm @sparticuz/chromium (set up by build.py)."""
+    try:
+        build = webnn_chromium(ROOT)
+    except BrowserUnavailable as error:
+        pytest.fail(f"WebNN Chromium unavailable (python3 build.py setup prepares it): {error}")
+    browser = playwright.chromium.launch(
+        executable_path=str(build.executable), args=[*build.flags, *FOREGROUND_FLAGS]
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="session")
+def parity_frames(media_dir: Path, tmp_path_factory: pytest.TempPathFactory):
+    """The first frames of the pose2sim clip at 360x640, as PNG files and RGB arrays."""
+    folder = tmp_path_factory.mktemp("parity")
+    frames = []
+    for frame in iter_video(media_dir / "video" / "pose2sim_single_cam01.mp4"):
+        if frame.index >= PARITY_FRAMES:
+            break
+        image = Image.fromarray(frame.image).resize((360, 640), Image.BILINEAR)
+        image.save(folder / f"{frame.index:03d}.png")
+        frames.append((frame.index, frame.time_ms, np.asarray(image)))
+    return folder, frames
