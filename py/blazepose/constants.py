@@ -129,3 +129,22 @@ POSE_CONNECTIONS = (
     (11, 23), (12, 24), (23, 24), (23, 25), (24, 26), (25, 27), (26, 28),
     (27, 29), (28, 30), (29, 31), (30, 32), (27, 31), (28, 32),
 )  # fmt: skip
+
+# --- Pose classification: MediaPipe's k-NN method (docs/solutions/pose_classification.md,
+# its "Pose Classification Colab (Extended)", and the same code in the ML Kit quickstart:
+# github.com/googlesamples/mlkit android/vision-quickstart/.../posedetector/classification/).
+# FullBodyPoseEmbedder(torso_size_multiplier=2.5) / PoseEmbedding.TORSO_MULTIPLIER.
+CLASSIFIER_TORSO_SIZE_MULTIPLIER = 2.5
+# PoseClassifier(top_n_by_max_distance=30, top_n_by_mean_distance=10,
+# axes_weights=(1., 1., 0.2)) / MAX_DISTANCE_TOP_K, MEAN_DISTANCE_TOP_K, AXES_WEIGHTS ("Z has a
+# lower weight as it is generally less accurate than X & Y").
+CLASSIFIER_TOP_N_BY_MAX_DISTANCE = 30
+CLASSIFIER_TOP_N_BY_MEAN_DISTANCE = 10
+CLASSIFIER_AXES_WEIGHTS = (1.0, 1.0, 0.2)
+# EMADictSmoothing(window_size=10, alpha=0.2) / EMASmoothing DEFAULT_WINDOW_SIZE, DEFAULT_ALPHA.
+CLASSIFIER_EMA_WINDOW = 10
+CLASSIFIER_EMA_ALPHA = 0.2
+# RepetitionCounter(enter_threshold=6, exit_threshold=4) / DEFAULT_ENTER/EXIT_THRESHOLD, in
+# nearest samples out of CLASSIFIER_TOP_N_BY_MEAN_DISTANCE.
+CLASSIFIER_ENTER_THRESHOLD = 6.0
+CLASSIFIER_EXIT_THRESHOLD = 4.0
