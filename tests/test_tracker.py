@@ -208,3 +208,23 @@ def test_segmentation_mask_transform() -> None:
     a, b, c, d, e, f = result.mask_transform
     assert (a * 224 + c * 112 + e, b * 224 + d * 112 + f) == pytest.approx((128, 128))
     assert a == pytest.approx(256 / 140) and b == pytest.approx(0.0)
+
+
+def test_coinciding_keypoints_are_no_detection() -> None:
+    """All-zero regressors put both keypoints on the anchor centre: an empty region."""
+    tracker = PoseTracker()
+    tracker.begin_frame(W, H, 0.0)
+    outputs = detector_outputs()
+    outputs["boxes"] = [0.0] * len(outputs["boxes"])
+    assert tracker.submit(outputs) is None
+    assert tracker.pose is None and not tracker.tracking
+
+
+def test_coinciding_alignment_points_end_the_track() -> None:
+    tracker = PoseTracker(TrackerOptions(smooth_landmarks=False))
+    outputs = landmark_outputs()
+    raw = outputs["landmarks"]
+    raw[34 * 5 : 34 * 5 + 2] = raw[33 * 5 : 33 * 5 + 2]
+    assert track(tracker, outputs, 100.0) is not None
+    assert not tracker.tracking
+    assert tracker.begin_frame(W, H, 133.0).kind == "detector"

@@ -85,6 +85,11 @@ class PoseResult:
     segmentation: Sequence[float] | None = None
 
 
+def _has_area(rect: Rect) -> bool:
+    """False for the empty region of coinciding keypoints, which no crop can be cut from."""
+    return rect.width > 0.0 and rect.height > 0.0
+
+
 class PoseTracker:
     """One person tracked through a stream of frames (or independent images)."""
 
@@ -166,7 +171,8 @@ class PoseTracker:
         if not detections:
             return None
         first = remove_detection_letterbox(detections[:1], self._letterbox_padding)[0]
-        return detection_to_roi(first, image_w, image_h)
+        rect = detection_to_roi(first, image_w, image_h)
+        return rect if _has_area(rect) else None
 
     def _lose(self) -> None:
         """A frame without a pose: filters restart and the next frame runs the detector.
@@ -192,7 +198,9 @@ class PoseTracker:
             landmarks, aux, world = self._filtering.apply(
                 landmarks, aux, world, image_w, image_h, time_ms
             )
-            self._tracked_rect = landmarks_to_roi(aux, image_w, image_h)
+            rect = landmarks_to_roi(aux, image_w, image_h)
+            # Coinciding alignment points give no region: detect again next frame.
+            self._tracked_rect = rect if _has_area(rect) else None
 
         transform = None
         if self.options.enable_segmentation:
