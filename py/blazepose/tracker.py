@@ -85,6 +85,11 @@ class PoseResult:
     segmentation: Sequence[float] | None = None
 
 
+# The models' outputs by their contract names.
+BOXES, SCORES = OUTPUTS[DETECTOR]
+LANDMARKS, POSE_FLAG, HEATMAP, WORLD_LANDMARKS = OUTPUTS[LANDMARK]
+
+
 def _has_area(rect: Rect) -> bool:
     """False for the empty region of coinciding keypoints, which no crop can be cut from."""
     return rect.width > 0.0 and rect.height > 0.0
@@ -143,7 +148,7 @@ class PoseTracker:
         if missing:
             raise ValueError(f"{pending.kind} outputs missing: {', '.join(missing)}")
         if pending.kind == DETECTOR:
-            rect = self._detect(outputs["boxes"], outputs["scores"])
+            rect = self._detect(outputs[BOXES], outputs[SCORES])
             if rect is None:
                 self._lose()
                 return None
@@ -182,17 +187,17 @@ class PoseTracker:
     def _landmarks(self, outputs: Mapping[str, Sequence[float]]) -> PoseResult | None:
         image_w, image_h, time_ms = self._frame
         rect = self._rect
-        pose_score = float(outputs["pose_flag"][0])
+        pose_score = float(outputs[POSE_FLAG][0])
         if not pose_present(pose_score, self.options.min_tracking_confidence):
             self._lose()
             return None
 
-        raw = decode_landmarks(outputs["landmarks"])
-        if "heatmap" in outputs:
-            raw = refine_landmarks_from_heatmap(raw, outputs["heatmap"])
+        raw = decode_landmarks(outputs[LANDMARKS])
+        if HEATMAP in outputs:
+            raw = refine_landmarks_from_heatmap(raw, outputs[HEATMAP])
         raw = remove_landmark_letterbox(raw, self._padding)
         landmarks, aux = split_landmarks(project_landmarks(raw, rect))
-        world = project_world_landmarks(decode_world_landmarks(outputs["world_landmarks"]), rect)
+        world = project_world_landmarks(decode_world_landmarks(outputs[WORLD_LANDMARKS]), rect)
 
         if not self.options.static_image_mode:
             landmarks, aux, world = self._filtering.apply(
