@@ -1,0 +1,86 @@
+"""web/backend-choice.js in Node (as shipped, beside the generated contract): which backends
+`auto` tries for what a browser offers, and how the measured choice ranks them."""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from blazepose import contract
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SCRIPT = """
+import { candidatesFor, chooseBackend, defaultThreads } from "./backend-choice.js";
+const probe = (webnn, webgpu, cores, isolated) => ({
+  webnn: webnn
+    ? { ok: true, deviceType: "cpu" }
+    : { ok: false, reason: "this browser has no WebNN" },
+  webgpu: webgpu ? { ok: true, real: webgpu === "real" } : { ok: false, reason: "no WebGPU" },
+  cores, isolated,
+});
+const names = (list) => list.map((c) => `${c.name}:${c.threads}`);
+const out = {};
+out.autoDebian2 = names(candidatesFor("auto", probe(false, "software", 2, true)));
+out.autoWebnn8 = names(candidatesFor("auto", probe(true, "real", 8, true)));
+out.autoPlainHost = names(candidatesFor("auto", probe(true, false, 8, false)));
+out.pinnedThreads = names(candidatesFor("auto", probe(false, false, 8, true), 3));
+out.wasm8 = names(candidatesFor("wasm", probe(false, false, 8, true)));
+out.defaultThreads = [
+  defaultThreads(probe(false, false, 2, true)),
+  defaultThreads(probe(false, false, 16, true)),
+  defaultThreads(probe(false, false, 16, false)),
+];
+try { candidatesFor("webnn", probe(false, false, 2, true)); }
+catch (e) { out.webnnMissing = e.message; }
+try { candidatesFor("cuda", probe(false, false, 2, true)); } catch (e) { out.unknown = e.message; }
+
+// Stand-in sessions with fixed speeds: the choice keeps the fastest open, releases the rest,
+// and ranks the others (fastest first) as fallbacks; a backend that fails to open is skipped.
+const released = [];
+const speeds = { "webnn:1": 8, "wasm:1": 40, "wasm:2": 25 };
+const open = async (c) => {
+  if (c.name === "webgpu") throw new Error("adapter lost");
+  return { key: `${c.name}:${c.threads}`, release: async function () { released.push(this.key); } };
+};
+const measure = async (models) => speeds[models.key];
+const list = [{ name: "webnn", threads: 1 }, { name: "webgpu", threads: 1 },
+  { name: "wasm", threads: 1 }, { name: "wasm", threads: 2 }];
+const chosen = await chooseBackend(list, open, { measure });
+out.chosen = chosen.models.key;
+out.fallbacks = names(chosen.fallbacks);
+out.released = released;
+out.rows = chosen.choice.candidates;
+try { await chooseBackend([{ name: "webgpu", threads: 1 }], open, { measure }); }
+catch (e) { out.allFailed = e.message; }
+console.log(JSON.stringify(out));
+"""
+
+
+def test_backend_candidates_and_choice(tmp_path: Path) -> None:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node not installed")
+    shutil.copy(ROOT / "web" / "backend-choice.js", tmp_path / "backend-choice.js")
+    (tmp_path / "contract.js").write_text(contract.render_js())
+    (tmp_path / "package.json").write_text('{"type": "module"}')
+    (tmp_path / "run.js").write_text(SCRIPT)
+    proc = subprocess.run(
+        [node, str(tmp_path / "run.js")], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = json.loads(proc.stdout)
+    assert out["autoDebian2"] == ["wasm:1", "wasm:2"]  # a software WebGPU adapter is no candidate
+    assert out["autoWebnn8"] == ["webnn:1", "webgpu:1", "wasm:1", "wasm:2", "wasm:4"]
+    assert out["autoPlainHost"] == ["webnn:1", "wasm:1"]  # no isolation: no WASM threads
+    assert out["pinnedThreads"] == ["wasm:3"]
+    assert out["wasm8"] == ["wasm:4"]
+    assert out["defaultThreads"] == [1, 4, 1]
+    assert out["webnnMissing"] == "WebNN backend not available: this browser has no WebNN"
+    assert "backend must be one of auto, webnn, webgpu, wasm" in out["unknown"]
+    assert out["chosen"] == "webnn:1"
+    assert out["fallbacks"] == ["wasm:2", "wasm:1"]
+    assert sorted(out["released"]) == ["wasm:1", "wasm:2"]
+    assert {"backend": "webgpu", "threads": 1, "error": "adapter lost"} in out["rows"]
+    assert "No backend could run the models (webgpu: adapter lost)" in out["allFailed"]
