@@ -105,12 +105,12 @@ def backend_of(value) -> dict | None:
 
 
 def backend_text(backend: dict | None) -> str:
-    if not backend:
+    if not backend or not backend.get("name"):
         return ""
     text = backend["name"]
     if backend.get("deviceType"):
         text += f" {backend['deviceType']}"
-    if backend.get("threads"):
+    if backend.get("threads") and backend["name"] == "wasm":  # WASM threads; others ignore it
         text += f" ×{backend['threads']}"
     return text
 
@@ -379,16 +379,17 @@ def browser_notes(results: dict, browser: dict) -> list[str]:
         target = check["target"].removeprefix(f"{name} ")
         lines.append(f"- target {target}: {check['value']:.3g} ({check['goal']}): {verdict}")
     for r in rows:
-        choice = r.get("backend_choice")
+        choice = r.get("backend_choice") if r["contender"] == AUTO else None
         if choice:
             candidates = ", ".join(
-                f"{backend_text(backend_of(c.get('backend')) or {})}"
-                + (f" ×{c['threads']}" if c.get("threads") else "")
+                backend_text({"name": c.get("backend"), "threads": c.get("threads")})
                 + (f" {c['ms']:.1f} ms" if _number(c.get("ms")) else "")
                 for c in choice.get("candidates", [])
             )
+            chosen = choice.get("chosen")
+            chosen = backend_text(backend_of(chosen)) if isinstance(chosen, dict) else chosen
             lines.append(
-                f"- {r['model']} auto chose {choice.get('chosen')}: {choice.get('reason', '')}"
+                f"- {r['model']} auto chose {chosen}: {choice.get('reason', '')}"
                 + (f" (candidates: {candidates})" if candidates else "")
             )
     for r in rows:
@@ -398,7 +399,7 @@ def browser_notes(results: dict, browser: dict) -> list[str]:
             stages = ", ".join(f"{k} {v:.1f}" for k, v in r["timings_median_ms"].items())
             lines.append(f"- {r['contender']}/{r['model']} median stage ms: {stages}")
         if r.get("cold_startup_ms"):
-            marks = ", ".join(f"{k} {v}" for k, v in r["cold_startup_ms"].items())
+            marks = ", ".join(f"{k} {v}" for k, v in r["cold_startup_ms"].items() if _number(v))
             lines.append(f"- {r['contender']}/{r['model']} cold start-up marks (ms): {marks}")
         if r["blocked_requests"]:
             blocked = ", ".join(r["blocked_requests"][:5])

@@ -210,24 +210,34 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
+def _remove(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.is_dir():
+        shutil.rmtree(path)
+
+
 def _link(target: Path, link: Path) -> None:
-    if link.is_symlink() or link.is_file():
-        link.unlink()
-    elif link.is_dir():
-        shutil.rmtree(link)
+    _remove(link)
     link.parent.mkdir(parents=True, exist_ok=True)
     link.symlink_to(target.resolve(), target_is_directory=target.is_dir())
 
 
 def stage(args: argparse.Namespace, models: list[str], clips: list[str], with_ours: bool) -> dict:
-    """Lay out the served folder: our dist/ at the root, everything for the bench in _bench/."""
+    """Lay out the served folder: a copy of our dist/ at the root, the bench's files in _bench/."""
     site = args.stage
     bench_dir = site / "_bench"
     bench_dir.mkdir(parents=True, exist_ok=True)
+    for entry in site.iterdir():  # our previous snapshot (or links, from older runs)
+        if entry.name != "_bench":
+            _remove(entry)
     if with_ours:
+        # A copy, not links: dist/ may be rebuilt while the bench runs (build.py dist, tests),
+        # and every row must load the same build.
         for entry in args.dist.iterdir():
             if entry.name != "_bench":
-                _link(entry, site / entry.name)
+                copy = shutil.copytree if entry.is_dir() else shutil.copy2
+                copy(entry, site / entry.name)
     shutil.copytree(BENCH / "pages", bench_dir / "pages", dirs_exist_ok=True)
     _link(ROOT / "node_modules" / "@mediapipe" / "pose", bench_dir / "mp" / "pose")
     _link(ROOT / "node_modules" / "@mediapipe" / "tasks-vision", bench_dir / "mp" / "tasks-vision")

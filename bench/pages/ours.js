@@ -50,7 +50,10 @@ const adapter = {
     this.bp = window.blazepose;
     this.backend = withThreads(backendOf(this.ready.backend), this.ready);
     if (wanted !== 'auto' && this.backend && this.backend.name !== wanted) {
-      throw new Error(`${UNAVAILABLE}the page ran ${this.backend.name} for backend=${wanted}`);
+      const why = this.ready.backendChoice?.reason;
+      throw new Error(
+        `${UNAVAILABLE}the page ran ${this.backend.name} for backend=${wanted}${why ? `: ${why}` : ''}`,
+      );
     }
     if (this.ready.model !== model) await this.bp.setOptions({ model });
   },
