@@ -13,6 +13,10 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
+from blazepose.analysis import Analyzer, analyze_frames
+from blazepose.joint_angles import ANGLE_NAMES
+from blazepose.pose_classifier import sample_from_landmarks, samples_to_csv
+from blazepose.recording import csv_header
 from blazepose_tools.media_input import iter_video
 from PIL import Image
 
@@ -71,7 +75,7 @@ def test_track_video_writes_the_issue_format(
     assert [f["time_ms"] for f in frames] == pytest.approx(expected_ms, abs=1e-3)
     reference = json.loads((reference_dir / "lite" / f"{CLIP}.json").read_text())["frames"]
     for frame, expected in zip(frames, reference, strict=False):
-        assert set(frame) == {"index", "time_ms", "landmarks", "world_landmarks"}
+        assert set(frame) == {"index", "time_ms", "landmarks", "world_landmarks", "angles"}
         assert len(frame["landmarks"]) == 33 and {len(lm) for lm in frame["landmarks"]} == {5}
         assert len(frame["world_landmarks"]) == 33
         assert {len(lm) for lm in frame["world_landmarks"]} == {3}
@@ -119,3 +123,62 @@ def test_unreadable_input_fails_clearly(tmp_path: Path) -> None:
     nothing = run_cli(str(empty))
     assert nothing.returncode == 2
     assert "no image files" in nothing.stderr
+
+
+def test_track_reps_adds_angles_reps_and_csv(
+    models: None, short_clip: Path, tmp_path: Path
+) -> None:
+    out, table = tmp_path / "out.json", tmp_path / "out.csv"
+    done = run_cli(
+        str(short_clip), "--model", "lite", "--reps", "squat", "--json", str(out),
+        "--csv", str(table),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "reps of squat" in done.stderr.splitlines()[-1]
+    document = json.loads(out.read_text())
+    assert set(document) == {"model", "width", "height", "frames", "reps"}
+    assert set(document["reps"]) == {"exercise", "count", "events"}
+    assert document["reps"]["exercise"] == "squat"
+    frames = document["frames"]
+    for frame in frames:
+        assert set(frame["angles"]) == {"image", "world"}
+        assert set(frame["angles"]["world"]) == set(ANGLE_NAMES)
+    # The page's path: the same Analyzer on the same frames gives the same angles and counts.
+    replayed = analyze_frames(frames, 176, 144, analyzer := Analyzer("squat"))
+    assert analyzer.reps() == document["reps"]
+    for frame, analysis in zip(frames, replayed, strict=True):
+        for space in ("image", "world"):
+            for name, value in frame["angles"][space].items():
+                again = analysis.angles[space][name]
+                assert (value is None) == (again is None)
+                assert value is None or value == pytest.approx(again, abs=0.02)
+
+    lines = table.read_text().splitlines()
+    assert lines[0].split(",") == csv_header() and len(lines) == 1 + NUM_FRAMES
+    header = csv_header()
+    assert len(header) == 1 + 33 * 4 + 33 * 3 + 2 * len(ANGLE_NAMES) + 1
+    first = lines[1].split(",")
+    assert len(first) == len(header) and float(first[0]) == 0.0
+    assert lines[-1].split(",")[-1] == str(document["reps"]["count"])  # count so far
+    assert float(first[1]) == frames[0]["landmarks"][0][0]  # nose x
+    knee = header.index("world_left_knee")
+    assert first[knee] == "" or float(first[knee]) == frames[0]["angles"]["world"]["left_knee"]
+
+
+def test_track_counts_with_a_classifier(models: None, short_clip: Path, tmp_path: Path) -> None:
+    first = run_cli(str(short_clip), "--model", "lite")
+    frames = json.loads(first.stdout)["frames"]
+    poses = [f["landmarks"] for f in frames if f["landmarks"]]
+    samples = [sample_from_landmarks(f"s{i}", "up", lm) for i, lm in enumerate(poses[:4])]
+    samples += [sample_from_landmarks(f"t{i}", "down", lm) for i, lm in enumerate(poses[4:])]
+    path = tmp_path / "talking.csv"
+    path.write_text(samples_to_csv(samples))
+    done = run_cli(str(short_clip), "--model", "lite", "--samples", str(path))
+    assert done.returncode == 0, done.stderr
+    reps = json.loads(done.stdout)["reps"]
+    assert reps["exercise"] == "talking" and isinstance(reps["count"], int)
+
+    bad = run_cli(str(short_clip), "--samples", str(path), "--down-class", "bottom")
+    assert bad.returncode == 2 and "no samples of class bottom" in bad.stderr
+    unknown = run_cli(str(short_clip), "--reps", "burpee")
+    assert unknown.returncode == 2 and "invalid choice" in unknown.stderr

@@ -27,9 +27,9 @@ from __future__ import annotations
 import csv
 import heapq
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from operator import sub
+from operator import add, sub
 
 from . import constants as C
 from .rep_counter import LEAVE_MS, RepEvent
@@ -140,18 +140,21 @@ class PoseClassifier:
         self.top_n_by_max_distance = top_n_by_max_distance
         self.top_n_by_mean_distance = top_n_by_mean_distance
         self._weights = list(axes_weights) * len(EMBEDDING_PAIRS)
-        self._mirror = [-1.0, 1.0, 1.0] * len(EMBEDDING_PAIRS)
         self._aspect: float | None = None
-        self._embeddings: list[list[float]] = []
+        self._embeddings: list[tuple[list[float], list[float]]] = []
 
     @property
     def class_names(self) -> list[str]:
         return sorted({s.class_name for s in self.samples})
 
-    def _weighted(self, landmarks: Sequence[Sequence[float]], aspect: float) -> list[float]:
-        # |w * a - w * b| = w * |a - b| (w >= 0): weight once, compare plain differences.
+    def _weighted(
+        self, landmarks: Sequence[Sequence[float]], aspect: float
+    ) -> tuple[list[float], list[float]]:
+        """The weighted embedding split into its x values and its y, z values.
+        |w * a - w * b| = w * |a - b| (w >= 0): weight once, compare plain differences."""
         embedding = pose_embedding(landmarks, aspect)
-        return [v * w for v, w in zip(embedding, self._weights, strict=True)]
+        weighted = [v * w for v, w in zip(embedding, self._weights, strict=True)]
+        return weighted[0::3], weighted[1::3] + weighted[2::3]
 
     def classify(
         self, landmarks: Sequence[Sequence[float]], image_w: float = 1.0, image_h: float = 1.0
@@ -163,32 +166,40 @@ class PoseClassifier:
         if aspect != self._aspect:
             self._embeddings = [self._weighted(s.landmarks, aspect) for s in self.samples]
             self._aspect = aspect
-        query = self._weighted(landmarks, aspect)
-        # The mirrored pose (x -> -x) has the same embedding with x negated.
-        mirrored = [v * m for v, m in zip(query, self._mirror, strict=True)]
+        qx, qyz = self._weighted(landmarks, aspect)
         embeddings = self._embeddings
-        by_max = heapq.nsmallest(
-            self.top_n_by_max_distance,
-            (
+        # The mirrored pose (x -> -x) has the same embedding with x negated, so only the x
+        # values differ: distance = max(y, z part, min(x part, mirrored x part)), where
+        # e - (-q) = e + q; the same for sums. (Same numbers as the Colab's two full passes.)
+        candidates: Iterable[int] = range(len(embeddings))
+        if len(embeddings) > self.top_n_by_max_distance:  # else every sample passes
+            by_max = heapq.nsmallest(
+                self.top_n_by_max_distance,
                 (
-                    min(max(map(abs, map(sub, e, query))), max(map(abs, map(sub, e, mirrored)))),
-                    i,
-                )
-                for i, e in enumerate(embeddings)
-            ),
-        )
-        # Sum instead of the Colab's mean: the same order (every sample has 69 values).
+                    (
+                        max(
+                            max(map(abs, map(sub, eyz, qyz))),
+                            min(max(map(abs, map(sub, ex, qx))), max(map(abs, map(add, ex, qx)))),
+                        ),
+                        i,
+                    )
+                    for i, (ex, eyz) in enumerate(embeddings)
+                ),
+            )
+            candidates = [i for _, i in by_max]
+        # Sums instead of the Colab's means: the same order (every sample has 69 values).
         by_mean = heapq.nsmallest(
             self.top_n_by_mean_distance,
             (
                 (
-                    min(
-                        sum(map(abs, map(sub, embeddings[i], query))),
-                        sum(map(abs, map(sub, embeddings[i], mirrored))),
+                    sum(map(abs, map(sub, embeddings[i][1], qyz)))
+                    + min(
+                        sum(map(abs, map(sub, embeddings[i][0], qx))),
+                        sum(map(abs, map(add, embeddings[i][0], qx))),
                     ),
                     i,
                 )
-                for _, i in by_max
+                for i in candidates
             ),
         )
         result: dict[str, int] = {}
@@ -232,7 +243,9 @@ class ClassifierCounter:
     `down_class` (entered above `enter`, a rep when it drops below `exit`).
 
     Beyond MediaPipe's counter (which ignores frames without a pose): no pose for longer
-    than rep_counter.LEAVE_MS drops a rep in progress without counting it.
+    than rep_counter.LEAVE_MS drops a rep in progress without counting it, and counting
+    (re)starts only once the person is seen out of the down pose (below `exit`), so walking
+    in at the bottom of a squat is not a rep.
     """
 
     def __init__(
@@ -272,15 +285,20 @@ class ClassifierCounter:
     ) -> list[RepEvent]:
         """One frame (landmarks None: no pose). `angles` (joint_angles()["world"]) gives a
         rep's range_deg: the largest range of any angle over the rep (0 without)."""
-        if self._last_seen is not None and time_ms - self._last_seen > LEAVE_MS:
-            self.state = "waiting"
+        left = self._last_seen is not None and time_ms - self._last_seen > LEAVE_MS
+        if left:
+            self.state = "waiting"  # the person left: a rep in progress is dropped
         if landmarks is None:
             self.scores = self.smoothing({})  # keeps the smoothing in step, like the Colab
             return []
+        if left:  # back: old scores forgotten (like ML Kit's EMASmoothing after a gap)
+            self.smoothing.reset()
         self._last_seen = time_ms
         self.scores = self.smoothing(self.classifier.classify(landmarks, image_w, image_h))
         confidence = self.scores.get(self.down_class, 0.0)
         if self.state != "down":
+            if self.state == "waiting" and confidence >= self.exit:
+                return []  # (back) in view in the down pose: wait until out of it
             if confidence > self.enter:
                 self.state = "down"
             else:

@@ -1,9 +1,14 @@
-"""Command line: `blazepose track INPUT [--model lite|full|heavy] [--json OUT]`.
+"""Command line: `blazepose track INPUT [--model lite|full|heavy] [--json OUT] [--csv OUT]
+[--reps EXERCISE | --samples SAMPLES.csv]`.
 
 Also `python -m blazepose_tools track ...`.
 
 Tracks one person through a video file, one image or a folder of images (sorted by name) with
-the CPython backend and writes the landmarks as JSON (to stdout without --json).
+the CPython backend and writes the landmarks and joint angles as JSON (to stdout without
+--json) and, with --csv, one CSV row per frame (blazepose.recording). --reps counts a preset
+exercise, --samples counts with a pose classifier trained on recorded samples (the page's
+CSV); either adds the top-level "reps" to the JSON. The analysis is blazepose.analysis's
+Analyzer, the same code the page runs on every frame.
 """
 
 from __future__ import annotations
@@ -15,32 +20,30 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
+from blazepose.analysis import Analyzer
+from blazepose.pose_classifier import ClassifierCounter, load_samples_csv
+from blazepose.recording import csv_row, frame_json, to_csv
+from blazepose.rep_counter import EXERCISES
+
 from blazepose_tools.media_input import MediaError, iter_frames, probe
 
 # Inputs with at least this many frames get a progress bar on stderr.
 PROGRESS_MIN_FRAMES = 30
-DECIMALS = 6
 
 
-def _rounded(rows: Any) -> list[list[float]]:
-    return [[round(float(value), DECIMALS) for value in row] for row in rows]
-
-
-def frame_record(index: int, time_ms: float, result: Any) -> dict[str, Any]:
-    """One entry of the JSON "frames" list."""
-    if result is None:
-        return {
-            "index": index,
-            "time_ms": round(time_ms, 3),
-            "landmarks": None,
-            "world_landmarks": None,
-        }
-    return {
-        "index": index,
-        "time_ms": round(time_ms, 3),
-        "landmarks": _rounded(result.landmarks),
-        "world_landmarks": _rounded(row[:3] for row in result.world_landmarks),
-    }
+def make_analyzer(args: argparse.Namespace) -> Analyzer:
+    """The Analyzer the options ask for (--reps preset, --samples classifier)."""
+    classifier = None
+    if args.samples:
+        samples = load_samples_csv(Path(args.samples).read_text())
+        classes = {s.class_name for s in samples}
+        missing = {args.up_class, args.down_class} - classes
+        if missing:
+            raise ValueError(f"{args.samples}: no samples of class {', '.join(sorted(missing))}")
+        classifier = ClassifierCounter(
+            samples, args.up_class, args.down_class, name=Path(args.samples).stem
+        )
+    return Analyzer(args.reps, classifier)
 
 
 def track(args: argparse.Namespace, out: TextIO) -> int:
@@ -51,12 +54,14 @@ def track(args: argparse.Namespace, out: TextIO) -> int:
     from blazepose_tools.driver import track_frame
     from blazepose_tools.onnx_backend import OnnxBackend
 
+    analyzer = make_analyzer(args)  # first: a bad samples file is reported at once
     info = probe(args.input, folder_fps=args.fps)
     static = args.static or info.kind == "image"
     backend = OnnxBackend(args.model, landmarks_only=True, models_dir=args.models_dir)
     tracker = PoseTracker(TrackerOptions(static_image_mode=static, smooth_landmarks=args.smooth))
 
     frames: list[dict[str, Any]] = []
+    rows: list[list[Any]] = []
     width = height = None
     show_progress = info.frame_count is None or info.frame_count >= PROGRESS_MIN_FRAMES
     started = time.perf_counter()
@@ -66,11 +71,26 @@ def track(args: argparse.Namespace, out: TextIO) -> int:
             if width is None:
                 width, height = image_w, image_h
             result = track_frame(tracker, backend, frame.image, image_w, image_h, frame.time_ms)
-            frames.append(frame_record(frame.index, frame.time_ms, result))
+            analysis = analyzer.update(result, image_w, image_h, frame.time_ms)
+            lms = result.landmarks if result is not None else None
+            world = result.world_landmarks if result is not None else None
+            frames.append(frame_json(frame.index, frame.time_ms, lms, world, analysis.angles))
+            if args.csv:
+                rows.append(csv_row(frame.time_ms, lms, world, analysis.angles, analysis.count))
             progress.update(1)
     elapsed = time.perf_counter() - started
 
-    document = {"model": args.model, "width": width, "height": height, "frames": frames}
+    document: dict[str, Any] = {
+        "model": args.model,
+        "width": width,
+        "height": height,
+        "frames": frames,
+    }
+    counting = analyzer.exercise is not None
+    if counting:
+        document["reps"] = analyzer.reps()
+    if args.csv:
+        Path(args.csv).write_text(to_csv(rows))
     if args.json:
         Path(args.json).write_text(json.dumps(document, separators=(",", ":")))
     else:
@@ -78,8 +98,9 @@ def track(args: argparse.Namespace, out: TextIO) -> int:
         out.write("\n")
     found = sum(f["landmarks"] is not None for f in frames)
     fps = len(frames) / elapsed if elapsed > 0 else float("inf")
+    reps = f", {analyzer.count} reps of {analyzer.exercise}" if counting else ""
     print(
-        f"{len(frames)} frames, pose on {found}, {fps:.1f} fps ({args.model})",
+        f"{len(frames)} frames, pose on {found}{reps}, {fps:.1f} fps ({args.model})",
         file=sys.stderr,
     )
     return 0
@@ -92,6 +113,25 @@ def build_parser() -> argparse.ArgumentParser:
     track_p.add_argument("input", help="video file, image file, or folder of images")
     track_p.add_argument("--model", choices=("lite", "full", "heavy"), default="full")
     track_p.add_argument("--json", metavar="OUT", help="write the result here (default: stdout)")
+    track_p.add_argument(
+        "--csv", metavar="OUT", help="also write one CSV row per frame (landmarks, angles, count)"
+    )
+    counting = track_p.add_mutually_exclusive_group()
+    counting.add_argument(
+        "--reps",
+        metavar="EXERCISE",
+        choices=tuple(EXERCISES),
+        help="count reps of a preset: " + ", ".join(EXERCISES),
+    )
+    counting.add_argument(
+        "--samples",
+        metavar="CSV",
+        help="count reps with a pose classifier of these samples (rows name,class,x0,y0,z0,...)",
+    )
+    track_p.add_argument("--up-class", default="up", help="--samples: start class (up)")
+    track_p.add_argument(
+        "--down-class", default="down", help="--samples: far-end class, counted (down)"
+    )
     track_p.add_argument(
         "--static",
         action="store_true",
@@ -114,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     except MediaError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    except FileNotFoundError as error:
+    except (FileNotFoundError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 
