@@ -6,8 +6,14 @@ tracker's crop request is written to `request`, JS cuts that crop and runs the m
 the outputs into the preallocated arrays by name (through `getBuffer`, cheaper than converting
 JS arrays every frame) and calls `submit`; the finished frame's pose is in `result`. The
 layouts of `request` and `result` are `blazepose.contract`'s, generated into contract.js.
+
+Each session also runs `blazepose.analysis.Analyzer` (the CLI's) on every finished frame:
+`analyze` returns the frame's angles, rep count, new reps, classifier scores and the user
+function's output or error as one compact JSON string; `set_analysis` chooses the exercise,
+the classifier samples (CSV text) and the user's Python.
 """
 
+import json
 from array import array
 
 import js
@@ -15,7 +21,11 @@ from pyodide.ffi import create_proxy, to_js
 
 try:
     from blazepose import contract
+    from blazepose.analysis import EXERCISES, Analyzer, analyze_frames, describe_error
     from blazepose.crop_transform import canvas_transform
+    from blazepose.joint_angles import ANGLE_NAMES
+    from blazepose.pose_classifier import ClassifierCounter, load_samples_csv
+    from blazepose.recording import csv_row, to_csv
     from blazepose.tracker import CropRequest, PoseTracker, TrackerOptions
 except ImportError as error:  # shown on the loading screen instead of a silent hang
     js.globalThis.blazeposePyFailed(f"The blazepose package could not be imported: {error}")
@@ -24,6 +34,8 @@ except ImportError as error:  # shown on the loading screen instead of a silent 
 REQUEST_LENGTH = contract.layout_length(contract.REQUEST_FIELDS)
 RESULT_LENGTH = contract.layout_length(contract.RESULT_FIELDS)
 PYTHON_OUTPUTS = contract.OUTPUTS[contract.DETECTOR] + contract.OUTPUTS[contract.LANDMARK]
+CLASSIFIER = "classifier"  # the exercise that counts with the recorded classifier
+USER_FUNCTION = "on_pose"
 
 
 def tracker_options(options: dict) -> TrackerOptions:
@@ -46,8 +58,72 @@ def _plain(options) -> dict:
     return options.to_py() if hasattr(options, "to_py") else {}
 
 
+def _up_down(samples) -> tuple[str, str]:
+    """The two classes of the samples: the one whose name ends in "down" is counted."""
+    names = sorted({s.class_name for s in samples})
+    if len(names) != 2:
+        found = ", ".join(names) or "none"
+        raise ValueError(f"The classifier needs samples of two classes, up and down (got {found}).")
+    down = next((n for n in names if n.endswith("down")), names[1])
+    return names[0] if down == names[1] else names[1], down
+
+
+def compile_user_function(code: str):
+    """The user's `on_pose(pose)`; raises what compiling or running the code raised."""
+    namespace = {"__name__": "user_code"}
+    exec(compile(code, "<your code>", "exec"), namespace)
+    function = namespace.get(USER_FUNCTION)
+    if not callable(function):
+        raise NameError(f"define a function {USER_FUNCTION}(pose)")
+    return function
+
+
+class AnalysisSetup:
+    """What the analyzer runs: an exercise (a preset, CLASSIFIER or None), the classifier's
+    samples and the user's function."""
+
+    def __init__(self) -> None:
+        self.exercise = None
+        self.samples = []
+        self.user_function = None
+
+    def change(self, changes: dict) -> dict:
+        """Applies {exercise?, samples? (CSV text), code?}; returns {part: error message}."""
+        errors = {}
+        if "exercise" in changes:
+            exercise = changes["exercise"] or None
+            if exercise in (None, CLASSIFIER, *EXERCISES):
+                self.exercise = exercise
+            else:
+                errors["exercise"] = f"Unknown exercise {exercise!r}."
+        if "samples" in changes:
+            try:
+                self.samples = load_samples_csv(changes["samples"] or "")
+            except ValueError as error:
+                errors["samples"] = f"Classifier samples: {error}"
+        if "code" in changes:
+            self.user_function = None
+            if (changes["code"] or "").strip():
+                try:
+                    self.user_function = compile_user_function(changes["code"])
+                except SyntaxError as error:
+                    errors["code"] = f"SyntaxError: {error.msg} (line {error.lineno})"
+                except Exception as error:  # the user's code: shown, never raised
+                    errors["code"] = describe_error(error)
+        return errors
+
+    def analyzer(self) -> Analyzer:
+        """A new analyzer (counts at 0); ValueError when the classifier lacks samples."""
+        classifier = None
+        if self.exercise == CLASSIFIER:
+            up, down = _up_down(self.samples)
+            classifier = ClassifierCounter(self.samples, up, down)
+        preset = self.exercise if self.exercise in EXERCISES else None
+        return Analyzer(preset, classifier, self.user_function)
+
+
 class Session:
-    """One tracker and the arrays it shares with JS."""
+    """One tracker and the arrays it shares with JS, and the analyzer of its poses."""
 
     def __init__(self, options) -> None:
         self.tracker = PoseTracker(tracker_options(_plain(options)))
@@ -57,6 +133,9 @@ class Session:
         self.arrays["request"] = array("d", bytes(8 * REQUEST_LENGTH))
         self.arrays["result"] = array("d", bytes(8 * RESULT_LENGTH))
         self.kind = None  # model kind of the pending request
+        self.frame = (1, 1, 0.0)  # image_w, image_h, time_ms of the current frame
+        self.setup = AnalysisSetup()
+        self.analyzer = Analyzer()
 
     def configure(self, options) -> None:
         """New options start a new track (like MediaPipe's setOptions)."""
@@ -65,6 +144,7 @@ class Session:
 
     def reset(self) -> None:
         self.tracker.reset()
+        self.analyzer.reset()
         self.kind = None
 
     def buffer(self, name: str) -> array:
@@ -72,6 +152,7 @@ class Session:
 
     def begin(self, width: int, height: int, time_ms: float) -> bool:
         """Starts a frame; True with its first crop request in `request`."""
+        self.frame = (int(width), int(height), float(time_ms))
         return self._ask(self.tracker.begin_frame(int(width), int(height), float(time_ms)))
 
     def submit(self) -> bool:
@@ -83,6 +164,45 @@ class Session:
             self._write_result()
             return False
         return self._ask(request)
+
+    def analyze(self) -> str:
+        """The finished frame's analysis (blazepose.analysis.FrameAnalysis.to_json)."""
+        return self.analyzer.update(self.tracker.pose, *self.frame).to_json()
+
+    def set_analysis(self, changes_json: str) -> str:
+        """Applies JSON {exercise?, samples?, code?}; a new exercise or new samples for the
+        classifier start counting at 0. Returns JSON {exercise, samples, classes, errors}."""
+        changes = json.loads(changes_json)
+        errors = self.setup.change(changes)
+        classifier = self.setup.exercise == CLASSIFIER
+        if "exercise" in changes or ("samples" in changes and classifier):
+            try:
+                self.analyzer = self.setup.analyzer()
+            except ValueError as error:
+                errors["exercise"] = str(error)
+                self.setup.exercise = None
+                self.analyzer = self.setup.analyzer()
+        self.analyzer.user_function = self.setup.user_function
+        classes = sorted({s.class_name for s in self.setup.samples})
+        return json.dumps(
+            {
+                "exercise": self.setup.exercise,
+                "samples": len(self.setup.samples),
+                "classes": classes,
+                "errors": errors,
+            }
+        )
+
+    def analyze_recording(self, recording_json: str) -> str:
+        """Replays a recording in the CLI's JSON schema through a new analyzer set up like
+        this session's: JSON {"frames": [FrameAnalysis.to_dict()], "reps": Analyzer.reps()}."""
+        recording = json.loads(recording_json)
+        analyzer = self.setup.analyzer()
+        frames = analyze_frames(
+            recording["frames"], recording["width"], recording["height"], analyzer
+        )
+        reps = analyzer.reps()
+        return json.dumps({"frames": [f.to_dict() for f in frames], "reps": reps})
 
     def _ask(self, request: CropRequest) -> bool:
         self.kind = request.kind
@@ -121,6 +241,9 @@ def _proxied(session: Session) -> object:
         "begin": session.begin,
         "submit": session.submit,
         "buffer": session.buffer,
+        "analyze": session.analyze,
+        "set_analysis": session.set_analysis,
+        "analyze_recording": session.analyze_recording,
     }
     proxies = {name: create_proxy(fn) for name, fn in methods.items()}
 
@@ -136,8 +259,34 @@ def open_session(options=None) -> object:
     return _proxied(Session(options))
 
 
+def analysis_info() -> str:
+    """JSON: the angle names, the presets (their signal, thresholds and reasoning) and the
+    exercise name that counts with the recorded classifier."""
+    exercises = {
+        name: {"angles": list(e.angles), "space": e.space, "up": e.up, "down": e.down, "why": e.why}
+        for name, e in EXERCISES.items()
+    }
+    info = {"angles": list(ANGLE_NAMES), "exercises": exercises, "classifier": CLASSIFIER}
+    return json.dumps(info)
+
+
+def recording_csv(frames_json: str) -> str:
+    """A page recording's frames ([{time_ms, landmarks, world_landmarks, angles, count}]:
+    csv_row's arguments by name) as the CLI's CSV (blazepose.recording)."""
+    frames = json.loads(frames_json)
+    return to_csv(csv_row(**{**f, "angles": f["angles"] or {}}) for f in frames)
+
+
 try:
-    api = to_js({"open": create_proxy(open_session)}, dict_converter=js.Object.fromEntries)
+    functions = {
+        "open": open_session,
+        "analysisInfo": analysis_info,
+        "recordingCsv": recording_csv,
+    }
+    api = to_js(
+        {name: create_proxy(fn) for name, fn in functions.items()},
+        dict_converter=js.Object.fromEntries,
+    )
 except Exception as error:  # reported on the page's loading screen
     js.globalThis.blazeposePyFailed(f"{type(error).__name__}: {error}")
 else:

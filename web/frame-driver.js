@@ -1,6 +1,6 @@
 // One frame through the tracker: the tracker asks for crops, JS cuts them and runs the
-// models until the frame is done (the JS twin of blazepose_tools.driver.track_frame), then
-// the segmentation mask is warped back onto the image.
+// models until the frame is done (the JS twin of blazepose_tools.driver.track_frame), the
+// session analyses the pose, and the segmentation mask is warped back onto the image.
 import { CONTRACT } from "./contract.js";
 import { Cropper } from "./cropper.js";
 import { MaskLayer } from "./mask-layer.js";
@@ -24,12 +24,12 @@ export class FrameDriver {
   }
 
   // session: TrackerSession; models: PoseModels; options: {segmentation, smoothing}.
-  // Resolves with {pose (TrackerSession.result), masks (with segmentation), timings,
-  // width, height}.
+  // Resolves with {pose (TrackerSession.result), analysis (TrackerSession.analyze), masks
+  // (with segmentation), timings, width, height}.
   async track(session, models, source, timeMs, { segmentation, smoothing }) {
     const [width, height] = sourceSize(source);
     if (!width || !height) throw new Error("PoseLandmarker: the source has no pixels yet");
-    const timings = { crop: 0, inference: 0, python: 0, total: 0 };
+    const timings = { crop: 0, inference: 0, python: 0, analysis: 0, total: 0 };
     const start = performance.now();
     let t = start;
     const lap = (key) => {
@@ -59,6 +59,8 @@ export class FrameDriver {
     }
     const pose = session.result();
     lap("python");
+    const analysis = session.analyze();
+    lap("analysis");
     let masks;
     if (segmentation) {
       if (pose && logits) {
@@ -69,7 +71,7 @@ export class FrameDriver {
       }
     }
     timings.total = performance.now() - start;
-    return { pose, masks, timings, width, height };
+    return { pose, analysis, masks, timings, width, height };
   }
 
   #cropper(kind, size) {

@@ -244,6 +244,29 @@ export class PoseLandmarker {
     });
   }
 
+  // The analysis each frame gets (blazepose.analysis, as the CLI runs it): joint angles
+  // always; with `exercise` (a name of analysisInfo.exercises, or analysisInfo.classifier for
+  // the classifier of `samples`) a rep count; with `code` (Python defining on_pose(pose)) its
+  // return value each frame. changes: {exercise?, samples? (CSV text), code?}; resolves with
+  // {exercise, samples, classes, errors: {exercise?, samples?, code?}} (errors are messages).
+  setAnalysis(changes = {}) {
+    for (const key of Object.keys(changes))
+      if (!["exercise", "samples", "code"].includes(key))
+        throw new Error(`setAnalysis: unknown option ${key}`);
+    return this.#exclusive(() => this.#session.setAnalysis(changes));
+  }
+
+  // {angles: [names], exercises: {name: {angles, space, up, down, why}}, classifier}.
+  get analysisInfo() {
+    return this.#session?.analysisInfo ?? null;
+  }
+
+  // Runs a recording in the CLI's JSON schema ({width, height, frames}) through a new
+  // analyzer set up like this one: {frames: [...], reps: {exercise, count, events}}.
+  analyzeRecording(recording) {
+    return this.#exclusive(() => this.#session.analyzeRecording(recording));
+  }
+
   // Releases the model sessions and the tracker session (Python stays up for other users).
   close() {
     if (this.#closed) return this.#queue;
@@ -273,9 +296,12 @@ export class PoseLandmarker {
       frame = await run();
     }
     const { pose, masks } = frame;
+    const { angles, ...analysis } = frame.analysis;
     return {
       landmarks: pose ? [pose.landmarks] : [],
       worldLandmarks: pose ? [pose.worldLandmarks] : [],
+      angles: angles ? [angles] : [],
+      analysis,
       ...(masks ? { segmentationMasks: masks } : {}),
       poseScore: pose ? pose.poseScore : null,
       roi: pose ? pose.roi : null,

@@ -1,5 +1,6 @@
 // The JS side of one tracker session of app.py: its shared arrays (filled and read in place
-// through getBuffer) and their contract layouts, decoded into plain objects.
+// through getBuffer) and their contract layouts, decoded into plain objects; and the
+// session's analysis of each finished frame (blazepose.analysis, as the CLI runs it).
 import { CONTRACT } from "./contract.js";
 
 const LANDMARK_KEYS = ["x", "y", "z", "visibility", "presence"];
@@ -22,6 +23,14 @@ const points = (flat, keys) => {
   return list;
 };
 
+const repEvent = (e) => ({
+  exercise: e.exercise,
+  count: e.count,
+  startMs: e.start_ms,
+  endMs: e.end_ms,
+  rangeDeg: e.range_deg,
+});
+
 export class TrackerSession {
   #session; // app.py's session proxy
   #views = new Map(); // name -> PyBuffer
@@ -29,6 +38,8 @@ export class TrackerSession {
   // api: what app.py handed to globalThis.blazeposePyReady.
   constructor(api, options) {
     this.#session = api.open(options);
+    // {angles: [names], exercises: {name: {angles, space, up, down, why}}, classifier}
+    this.analysisInfo = JSON.parse(api.analysisInfo());
   }
 
   configure(options) {
@@ -84,6 +95,37 @@ export class TrackerSession {
       landmarks,
       worldLandmarks: world,
     };
+  }
+
+  // The finished frame's analysis: {angles ({image, world} or null without a pose),
+  // exercise, state, count, signal, reps: [{exercise, count, startMs, endMs, rangeDeg}]
+  // completed in this frame, classifier ({scores, state, count} or null), output and error
+  // (the user function's)}.
+  analyze() {
+    const a = JSON.parse(this.#session.analyze());
+    return {
+      angles: a.present ? a.angles : null,
+      exercise: a.exercise,
+      state: a.state,
+      count: a.count,
+      signal: a.signal,
+      reps: a.events.map(repEvent),
+      classifier: a.classifier,
+      output: a.user_output,
+      error: a.user_error,
+    };
+  }
+
+  // changes: {exercise?, samples? (CSV text), code?}; returns {exercise, samples, classes,
+  // errors: {exercise?, samples?, code?}}.
+  setAnalysis(changes) {
+    return JSON.parse(this.#session.set_analysis(JSON.stringify(changes)));
+  }
+
+  // A recording in the CLI's JSON schema through a new analyzer set up like this session's:
+  // {frames: [per-frame analysis as Python writes it], reps: {exercise, count, events}}.
+  analyzeRecording(recording) {
+    return JSON.parse(this.#session.analyze_recording(JSON.stringify(recording)));
   }
 
   close() {
