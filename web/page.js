@@ -1,5 +1,7 @@
-// The demo page: a PoseLandmarker fed by the chosen source, drawing each tracked frame, and
-// the window.blazepose API with its `blazepose:pose` events (what tests and the benchmark use).
+// The demo page: a PoseLandmarker fed by the chosen source, drawing each tracked frame, its
+// analysis panel, and the window.blazepose API with its `blazepose:pose` and `blazepose:rep`
+// events (what tests and the benchmark use).
+import { AnalysisPanel } from "./analysis-panel.js";
 import {
   chosenCamera,
   fillCameraList,
@@ -39,6 +41,7 @@ function showMessage(text, kind = "error") {
 // --- tracking and drawing ------------------------------------------------------------------
 
 let landmarker = null;
+let panel = null; // AnalysisPanel
 // The frame being tracked is copied here first (the video moves on while models run); the
 // visible canvas gets that frame and its pose together at the end, so they always match.
 const frameCanvas = document.createElement("canvas");
@@ -74,6 +77,11 @@ function snapshot(source) {
   return [width, height];
 }
 
+function post(type, detail) {
+  window.dispatchEvent(new CustomEvent(type, { detail }));
+  if (window.parent !== window) window.parent.postMessage({ type, detail }, "*");
+}
+
 // Tracks one frame end to end (`still`: an independent image); returns the event detail.
 async function trackFrame(source, timeMs, still = false) {
   const start = performance.now();
@@ -95,14 +103,15 @@ async function trackFrame(source, timeMs, still = false) {
   if (mask) drawMask(viewCtx, mask);
   if (detail.landmarks) drawSkeleton(viewCtx, detail.landmarks, width, height);
   drawWorld(worldCtx, detail.worldLandmarks, performance.now());
+  panel?.frame(detail);
   timings.draw = performance.now() - t;
   timings.total = performance.now() - start;
   if (detail.landmarks && startup.firstPoseMs === null)
     startup.firstPoseMs = Math.round(performance.now() - boot.t0);
   recordFrame(timings);
 
-  window.dispatchEvent(new CustomEvent("blazepose:pose", { detail }));
-  if (window.parent !== window) window.parent.postMessage({ type: "blazepose:pose", detail }, "*");
+  post("blazepose:pose", detail);
+  for (const rep of detail.analysis.reps) post("blazepose:rep", rep);
   return detail;
 }
 
@@ -236,6 +245,10 @@ async function start() {
       .then(() => stillImage && !apiDriven && trackImage(stillImage))
       .catch((error) => showMessage(error.message));
   wireControls({ useSource, stop: stopLive, apply });
+  if (!embedded) {
+    panel = new AnalysisPanel(landmarker);
+    await panel.start();
+  }
   ready = true;
   markUp();
   hideLoading();
@@ -269,6 +282,22 @@ window.blazepose = {
   async reset() {
     await started;
     return exclusive(() => landmarker.reset());
+  },
+  // The analysis of each frame (PoseLandmarker.setAnalysis: {exercise, samples, code}),
+  // shown in the panel; resolves with {exercise, samples, classes, errors}.
+  async setAnalysis(changes) {
+    await started;
+    return panel ? panel.setAnalysis(changes) : landmarker.setAnalysis(changes);
+  },
+  // {angles, exercises: {name: {angles, space, up, down, why}}, classifier}
+  get analysisInfo() {
+    return landmarker?.analysisInfo ?? null;
+  },
+  // A recording in the CLI's JSON schema through the page's analyzer (same setup, fresh
+  // counts): {frames, reps}.
+  async analyzeRecording(recording) {
+    await started;
+    return landmarker.analyzeRecording(recording);
   },
   startup,
   get options() {

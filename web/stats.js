@@ -1,6 +1,6 @@
 // The side panel's readout: frames per second, smoothed per-frame timings, what runs.
 const $ = (id) => document.getElementById(id);
-const TIMINGS = ["crop", "inference", "python", "draw"];
+const TIMINGS = ["crop", "inference", "python", "analysis", "draw"];
 
 const frameTimes = [];
 const smoothed = {};
@@ -16,8 +16,9 @@ export function recordFrame(timings) {
       : 0;
   for (const key of TIMINGS) {
     smoothed[key] =
-      smoothed[key] === undefined ? timings[key] : 0.8 * smoothed[key] + 0.2 * timings[key];
-    $(`stat-${key}`).textContent = `${smoothed[key].toFixed(1)} ms`;
+      smoothed[key] === undefined ? timings[key] : 0.8 * smoothed[key] + 0.2 * (timings[key] ?? 0);
+    const ms = smoothed[key] ?? 0;
+    $(`stat-${key}`).textContent = `${ms.toFixed(ms < 1 ? 2 : 1)} ms`;
   }
   $("stat-fps").textContent = fps.toFixed(1);
 }
