@@ -361,3 +361,19 @@ def exercise_sequence(
             seq.frames.append((t, pose))
         t += 1000.0 / fps
     return seq
+
+
+def held_poses(
+    exercise: str, per_class: int, seed: int = 0, view_jitter: float = 5.0
+) -> list[tuple[str, list]]:
+    """'Hold up for 3 s, hold down for 3 s': `per_class` noisy poses at each end of a
+    preset, as (class name "up" | "down", image landmarks) pairs (classifier samples)."""
+    rng = random.Random(seed)
+    p = PRESETS[exercise]
+    out = []
+    for name, phase in (("up", 0.0), ("down", 1.0)):
+        for _ in range(per_class):
+            j = blend(p["up"], p["down"], abs(phase - rng.uniform(0, 0.05)))
+            pose = render(j, p["view"] + rng.uniform(-view_jitter, view_jitter), rng)
+            out.append((name, pose.landmarks))
+    return out

@@ -55,6 +55,7 @@ SPACES = ("image", "world")
 
 _JOINTS = [(name, idx) for name, idx in ANGLES.items() if name != TRUNK_LEAN]
 _RAD_TO_DEG = 180.0 / math.pi
+_USED = sorted({i for idx in ANGLES.values() for i in idx})
 
 
 def angle_at(a: Sequence[float], vertex: Sequence[float], c: Sequence[float]) -> float | None:
@@ -78,21 +79,31 @@ def lean_from_vertical(hip: Sequence[float], shoulder: Sequence[float]) -> float
     return math.acos(max(-1.0, min(1.0, -d[1] / norm))) * _RAD_TO_DEG
 
 
-def _midpoint(p: Sequence[float], q: Sequence[float]) -> tuple[float, ...]:
-    return tuple((a + b) * 0.5 for a, b in zip(p, q, strict=True))
+def _angle3(a: Sequence[float], b: Sequence[float], c: Sequence[float]) -> float | None:
+    """angle_at for 3D points, unrolled (it runs 22 times a frame in the page)."""
+    ux, uy, uz = a[0] - b[0], a[1] - b[1], a[2] - b[2]
+    vx, vy, vz = c[0] - b[0], c[1] - b[1], c[2] - b[2]
+    norms = math.sqrt((ux * ux + uy * uy + uz * uz) * (vx * vx + vy * vy + vz * vz))
+    if norms == 0.0:
+        return None
+    cos = (ux * vx + uy * vy + uz * vz) / norms
+    return math.acos(-1.0 if cos < -1.0 else 1.0 if cos > 1.0 else cos) * _RAD_TO_DEG
 
 
-def _angles(points: Sequence[Sequence[float]], visible: Sequence[bool]) -> dict:
+def _angles(points: Sequence[Sequence[float] | None], visible: Sequence[bool]) -> dict:
     out: dict[str, float | None] = {}
     for name, (a, b, c) in _JOINTS:
         if visible[a] and visible[b] and visible[c]:
-            out[name] = angle_at(points[a], points[b], points[c])
+            out[name] = _angle3(points[a], points[b], points[c])
         else:
             out[name] = None
     ls, rs, lh, rh = ANGLES[TRUNK_LEAN]
     if visible[ls] and visible[rs] and visible[lh] and visible[rh]:
-        hip, shoulder = _midpoint(points[lh], points[rh]), _midpoint(points[ls], points[rs])
-        out[TRUNK_LEAN] = lean_from_vertical(hip, shoulder)
+        p, q, r, s = points[ls], points[rs], points[lh], points[rh]
+        # hip -> shoulder = mid-shoulder - mid-hip
+        d = ((p[0] + q[0] - r[0] - s[0]) * 0.5, (p[1] + q[1] - r[1] - s[1]) * 0.5,
+             (p[2] + q[2] - r[2] - s[2]) * 0.5)  # fmt: skip
+        out[TRUNK_LEAN] = lean_from_vertical((0.0, 0.0, 0.0), d)
     else:
         out[TRUNK_LEAN] = None
     return out
@@ -116,10 +127,13 @@ def joint_angles(
     if not landmarks:
         return empty_angles()
     visible = [lm[3] >= visibility_threshold for lm in landmarks]
-    pixels = [(lm[0] * image_w, lm[1] * image_h) for lm in landmarks]
+    pixels: list = [None] * len(landmarks)
+    for i in _USED:  # pixels (z = 0: the image plane)
+        lm = landmarks[i]
+        pixels[i] = (lm[0] * image_w, lm[1] * image_h, 0.0)
     result = {"image": _angles(pixels, visible)}
     if world_landmarks:
-        result["world"] = _angles([tuple(w[:3]) for w in world_landmarks], visible)
+        result["world"] = _angles(world_landmarks, visible)
     else:
         result["world"] = dict.fromkeys(ANGLE_NAMES)
     return result

@@ -5,10 +5,9 @@ Source (facts and constants; this is our own code): MediaPipe's pose-classificat
 (FullBodyPoseEmbedder, PoseClassifier, EMADictSmoothing, RepetitionCounter), the same method
 as the ML Kit quickstart's PoseEmbedding / PoseClassifier / EMASmoothing / RepetitionCounter.
 
-- Embedding: landmarks in pixels (x * W, y * H, z * W, as the Colab feeds them) are centred
-  at the mid-hip and divided by the pose size = max(torso size * 2.5, largest 2D distance
-  from the mid-hip to a landmark), times 100; the features are 23 landmark-pair differences
-  (x, y, z with sign) from the Colab's list.
+- Embedding (pose_embedding.py, with the samples and their CSV): landmarks in pixels,
+  centred at the mid-hip, scaled by the pose size (torso size * 2.5 at least), 23
+  landmark-pair differences.
 - k-NN: the 30 samples nearest by the largest per-coordinate difference (weights 1, 1, 0.2
   for x, y, z), then of those the 10 nearest by the mean difference; each distance is the
   smaller of the pose's and its mirror image's. The result is the number of those 10
@@ -24,106 +23,33 @@ pixels with the frame's size when compared, so record them with the camera you c
 
 from __future__ import annotations
 
-import csv
 import heapq
-import io
+import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from operator import add, sub
 
 from . import constants as C
+from .pose_embedding import (
+    EMBEDDING_PAIRS,
+    PoseSample,
+    load_samples_csv,
+    pose_embedding,
+    sample_from_landmarks,
+    samples_to_csv,
+)
 from .rep_counter import LEAVE_MS, RepEvent
 
-NUM_LANDMARKS = C.NUM_POSE_LANDMARKS
-L_SHOULDER, R_SHOULDER, L_HIP, R_HIP = 11, 12, 23, 24
-_MID_HIP = (L_HIP, R_HIP)
-_MID_SHOULDER = (L_SHOULDER, R_SHOULDER)
-# FullBodyPoseEmbedder._get_pose_distance_embedding: (from, to) landmark indices or midpoints.
-# (The Colab lists hip->wrist under "four joints" and again under "five joints"; kept.)
-# fmt: off
-EMBEDDING_PAIRS: tuple[tuple[int | tuple[int, int], int | tuple[int, int]], ...] = (
-    (_MID_HIP, _MID_SHOULDER),                      # one joint
-    (11, 13), (12, 14), (13, 15), (14, 16), (23, 25), (24, 26), (25, 27), (26, 28),
-    (11, 15), (12, 16), (23, 27), (24, 28),         # two joints
-    (23, 15), (24, 16),                             # four joints
-    (11, 27), (12, 28), (23, 15), (24, 16),         # five joints
-    (13, 14), (25, 26), (15, 16), (27, 28),         # cross body
-)
-# fmt: on
-
-
-@dataclass(frozen=True)
-class PoseSample:
-    name: str
-    class_name: str
-    landmarks: tuple[tuple[float, float, float], ...]  # 33 x (x, y, z) image-normalised
-
-
-def sample_from_landmarks(
-    name: str, class_name: str, landmarks: Sequence[Sequence[float]]
-) -> PoseSample:
-    """A sample from a pose's landmarks (x, y, z and anything after, which is dropped)."""
-    if len(landmarks) != NUM_LANDMARKS:
-        raise ValueError(f"a sample needs {NUM_LANDMARKS} landmarks, got {len(landmarks)}")
-    return PoseSample(name, class_name, tuple((lm[0], lm[1], lm[2]) for lm in landmarks))
-
-
-def load_samples_csv(text: str) -> list[PoseSample]:
-    """Rows `name,class,x0,y0,z0,...,x32,y32,z32` (no header; blank lines and a header row
-    whose third field is not a number are skipped)."""
-    samples = []
-    for number, row in enumerate(csv.reader(io.StringIO(text)), 1):
-        if not row or not "".join(row).strip():
-            continue
-        try:
-            values = [float(v) for v in row[2:]]
-        except ValueError:
-            if number == 1:
-                continue  # a header
-            raise ValueError(f"row {number}: landmark values must be numbers") from None
-        if len(values) != NUM_LANDMARKS * 3:
-            raise ValueError(f"row {number}: {len(values)} values, expected {NUM_LANDMARKS * 3}")
-        points = [values[i : i + 3] for i in range(0, len(values), 3)]
-        samples.append(sample_from_landmarks(row[0], row[1], points))
-    return samples
-
-
-def samples_to_csv(samples: Sequence[PoseSample]) -> str:
-    """The CSV load_samples_csv reads (values with 6 decimals)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    for s in samples:
-        writer.writerow([s.name, s.class_name, *(f"{v:.6f}" for lm in s.landmarks for v in lm)])
-    return out.getvalue()
-
-
-def _point(points: Sequence[Sequence[float]], ref: int | tuple[int, int]) -> Sequence[float]:
-    if isinstance(ref, int):
-        return points[ref]
-    a, b = points[ref[0]], points[ref[1]]
-    return ((a[0] + b[0]) * 0.5, (a[1] + b[1]) * 0.5, (a[2] + b[2]) * 0.5)
-
-
-def pose_embedding(
-    landmarks: Sequence[Sequence[float]],
-    aspect: float = 1.0,
-    multiplier: float = C.CLASSIFIER_TORSO_SIZE_MULTIPLIER,
-) -> list[float]:
-    """FullBodyPoseEmbedder on image-normalised landmarks of a frame `aspect` = W / H wide
-    (scaled to (x * W, y * H, z * W) / H): 23 x (x, y, z) flattened, unweighted."""
-    pts = [(lm[0] * aspect, lm[1], lm[2] * aspect) for lm in landmarks[:NUM_LANDMARKS]]
-    cx, cy, cz = _point(pts, _MID_HIP)
-    pts = [(x - cx, y - cy, z - cz) for x, y, z in pts]
-    sx, sy, _ = _point(pts, _MID_SHOULDER)
-    torso = (sx * sx + sy * sy) ** 0.5  # mid-hip is the origin now; 2D sizes only
-    farthest = max((x * x + y * y) ** 0.5 for x, y, _ in pts)
-    size = max(torso * multiplier, farthest)
-    scale = 100.0 / size if size > 0.0 else 0.0
-    out: list[float] = []
-    for a, b in EMBEDDING_PAIRS:
-        p, q = _point(pts, a), _point(pts, b)
-        out += ((q[0] - p[0]) * scale, (q[1] - p[1]) * scale, (q[2] - p[2]) * scale)
-    return out
+__all__ = [
+    "EMBEDDING_PAIRS",
+    "ClassifierCounter",
+    "EMADictSmoothing",
+    "PoseClassifier",
+    "PoseSample",
+    "load_samples_csv",
+    "pose_embedding",
+    "sample_from_landmarks",
+    "samples_to_csv",
+]
 
 
 class PoseClassifier:
@@ -139,22 +65,21 @@ class PoseClassifier:
         self.samples = list(samples)
         self.top_n_by_max_distance = top_n_by_max_distance
         self.top_n_by_mean_distance = top_n_by_mean_distance
-        self._weights = list(axes_weights) * len(EMBEDDING_PAIRS)
+        self.axes_weights = tuple(axes_weights)
         self._aspect: float | None = None
-        self._embeddings: list[tuple[list[float], list[float]]] = []
+        self._embeddings: list[Embedding] = []
+        self._order = list(range(len(self.samples)))  # the nearest of the last frame first
 
     @property
     def class_names(self) -> list[str]:
         return sorted({s.class_name for s in self.samples})
 
-    def _weighted(
-        self, landmarks: Sequence[Sequence[float]], aspect: float
-    ) -> tuple[list[float], list[float]]:
-        """The weighted embedding split into its x values and its y, z values.
+    def _weighted(self, landmarks: Sequence[Sequence[float]], aspect: float) -> Embedding:
+        """The embedding's x, y and z values, each times its axis weight.
         |w * a - w * b| = w * |a - b| (w >= 0): weight once, compare plain differences."""
-        embedding = pose_embedding(landmarks, aspect)
-        weighted = [v * w for v, w in zip(embedding, self._weights, strict=True)]
-        return weighted[0::3], weighted[1::3] + weighted[2::3]
+        e = pose_embedding(landmarks, aspect)
+        wx, wy, wz = self.axes_weights
+        return [v * wx for v in e[0::3]], [v * wy for v in e[1::3]], [v * wz for v in e[2::3]]
 
     def classify(
         self, landmarks: Sequence[Sequence[float]], image_w: float = 1.0, image_h: float = 1.0
@@ -166,47 +91,67 @@ class PoseClassifier:
         if aspect != self._aspect:
             self._embeddings = [self._weighted(s.landmarks, aspect) for s in self.samples]
             self._aspect = aspect
-        qx, qyz = self._weighted(landmarks, aspect)
-        embeddings = self._embeddings
-        # The mirrored pose (x -> -x) has the same embedding with x negated, so only the x
-        # values differ: distance = max(y, z part, min(x part, mirrored x part)), where
-        # e - (-q) = e + q; the same for sums. (Same numbers as the Colab's two full passes.)
-        candidates: Iterable[int] = range(len(embeddings))
-        if len(embeddings) > self.top_n_by_max_distance:  # else every sample passes
-            by_max = heapq.nsmallest(
-                self.top_n_by_max_distance,
-                (
-                    (
-                        max(
-                            max(map(abs, map(sub, eyz, qyz))),
-                            min(max(map(abs, map(sub, ex, qx))), max(map(abs, map(add, ex, qx)))),
-                        ),
-                        i,
-                    )
-                    for i, (ex, eyz) in enumerate(embeddings)
-                ),
-            )
+        query = self._weighted(landmarks, aspect)
+        by_max = None
+        candidates = self._order
+        if len(self.samples) > self.top_n_by_max_distance:  # else every sample passes
+            by_max = _nearest(self.top_n_by_max_distance, candidates, self._embeddings, query, True)
             candidates = [i for _, i in by_max]
         # Sums instead of the Colab's means: the same order (every sample has 69 values).
-        by_mean = heapq.nsmallest(
-            self.top_n_by_mean_distance,
-            (
-                (
-                    sum(map(abs, map(sub, embeddings[i][1], qyz)))
-                    + min(
-                        sum(map(abs, map(sub, embeddings[i][0], qx))),
-                        sum(map(abs, map(add, embeddings[i][0], qx))),
-                    ),
-                    i,
-                )
-                for i in candidates
-            ),
-        )
+        by_mean = _nearest(self.top_n_by_mean_distance, candidates, self._embeddings, query, False)
+        nearest = [i for _, i in by_mean]
+        if by_max is not None:
+            nearest += candidates
+        self._order = list(dict.fromkeys(nearest + self._order))
         result: dict[str, int] = {}
-        for _, i in by_mean:
+        for i in nearest[: len(by_mean)]:
             name = self.samples[i].class_name
             result[name] = result.get(name, 0) + 1
         return result
+
+
+Embedding = tuple[list[float], list[float], list[float]]  # x, y, z values of the 23 pairs
+
+
+def _nearest(
+    n: int,
+    candidates: Iterable[int],
+    embeddings: Sequence[Embedding],
+    query: Embedding,
+    by_max: bool,
+) -> list[tuple[float, int]]:
+    """The n smallest (distance, index) of the candidates, ascending; distance = the largest
+    (by_max) or the sum of the per-value differences, the smaller of the pose's and its mirror
+    image's. The mirrored pose (x -> -x) has the same embedding with x negated, so only the x
+    part differs, and e - (-q) = e + q: distance = max(y, z, min(x, mirrored x)) or
+    y + z + min(x, mirrored x), the Colab's two full passes in fewer steps.
+
+    The result does not depend on the candidates' order (ties go to the lower index), but the
+    order saves time: the y part, then y and z, are lower bounds of the distance, so once n
+    near samples are kept, a sample they already rule out skips the rest; nearest first (the
+    last frame's), most samples stop after the y part."""
+    qx, qy, qz = query
+    reduce = max if by_max else sum
+    heap: list[tuple[float, int]] = []  # (-distance, -index): heap[0] is the worst kept
+    worst = math.inf
+    for i in candidates:
+        ex, ey, ez = embeddings[i]
+        d = reduce(map(abs, map(sub, ey, qy)))
+        if d > worst:
+            continue
+        dz = reduce(map(abs, map(sub, ez, qz)))
+        d = (dz if dz > d else d) if by_max else d + dz
+        if d > worst:
+            continue
+        dx = min(reduce(map(abs, map(sub, ex, qx))), reduce(map(abs, map(add, ex, qx))))
+        d = (dx if dx > d else d) if by_max else d + dx
+        if len(heap) < n:
+            heapq.heappush(heap, (-d, -i))
+        elif (-d, -i) > heap[0]:
+            heapq.heapreplace(heap, (-d, -i))
+        if len(heap) == n:
+            worst = -heap[0][0]
+    return sorted((-d, -i) for d, i in heap)
 
 
 class EMADictSmoothing:
