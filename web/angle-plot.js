@@ -88,4 +88,6 @@ export class TimePlot {
 }
 
 const formatTick = (value) =>
-  Math.abs(value) >= 100 || Number.isInteger(value) ? value.toFixed(0) : String(Number(value.toPrecision(3)));
+  Math.abs(value) >= 100 || Number.isInteger(value)
+    ? value.toFixed(0)
+    : String(Number(value.toPrecision(3)));
