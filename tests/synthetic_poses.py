@@ -150,13 +150,38 @@ class SyntheticPose:
 LEFT_SIDE = {1, 2, 3, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31}
 
 
+def _bent(j: Joints, degrees: float) -> Joints:
+    """`j` with elbows and knees flexed up to `degrees` more (all of it when straight, none
+    from 100 degrees of flexion on)."""
+
+    def more(pair):
+        return tuple(f + degrees * max(0.0, 1.0 - f / 100.0) for f in pair)
+
+    fields = {f: getattr(j, f) for f in Joints.__dataclass_fields__}
+    return Joints(**{**fields, "elbow": more(j.elbow), "knee": more(j.knee)})
+
+
+def _placed(j: Joints, view_deg: float) -> list:
+    return [_rotate_y(_rotate_x(q, math.radians(j.root_pitch)), math.radians(view_deg))
+            for q in skeleton(j)]  # fmt: skip
+
+
 def render(
-    j: Joints, view_deg: float, rng: random.Random, noise: float = 1.0, hidden=frozenset()
+    j: Joints,
+    view_deg: float,
+    rng: random.Random,
+    noise: float = 1.0,
+    hidden=frozenset(),
+    world_bend: float = 0.0,
 ) -> SyntheticPose:
     """The pose seen by the camera from `view_deg` (0 = facing it, 90 = its left side
-    towards the camera), with noise; `hidden` landmarks get a visibility below 0.5."""
-    world = [_rotate_y(_rotate_x(q, math.radians(j.root_pitch)), math.radians(view_deg))
-             for q in skeleton(j)]  # fmt: skip
+    towards the camera), with noise; `hidden` landmarks get a visibility below 0.5.
+    `world_bend`: BlazePose's world landmarks show straight limbs bent (a standing knee or a
+    hanging arm reads ~140-160 degrees in 3D where the image shows ~170-178, measured on the
+    shared pose2sim and sports2d clips): the world landmarks get elbows and knees up to this
+    much more flexed."""
+    world = _placed(j, view_deg)
+    world_pts = _placed(_bent(j, world_bend), view_deg) if world_bend else world
     far_left = world[11][2] - world[12][2] > 0.15  # left shoulder farther than the right
     far_right = world[12][2] - world[11][2] > 0.15
     landmarks, world_out = [], []
@@ -168,7 +193,8 @@ def render(
             vis = rng.uniform(0.05, 0.4)
         vis = min(1.0, max(0.0, vis))
         wn = 0.01 * noise
-        world_out.append((x + rng.gauss(0, wn), y + rng.gauss(0, wn), z + rng.gauss(0, wn), vis))
+        wx, wy, wz = world_pts[i]
+        world_out.append((wx + rng.gauss(0, wn), wy + rng.gauss(0, wn), wz + rng.gauss(0, wn), vis))
         zc = DISTANCE_M + z
         px = IMAGE_W / 2 + FOCAL_PX * x / zc
         py = IMAGE_H / 2 + FOCAL_PX * (y + root_y) / zc
@@ -328,12 +354,14 @@ def exercise_sequence(
     lost_rate: float = 0.02,
     glitch_rate: float = 0.01,
     view_deg: float | None = None,
+    world_bend: float = 20.0,
 ) -> Sequence:
     """`reps` full reps of a preset (with `events`: plus partial reps, pauses at the bottom
     and top, leaving between reps and mid-rep, walking in at the far end), sampled at `fps`
     with frames dropped (`drop_rate`: never delivered, a time gap), lost (`lost_rate`: no
     pose), glitched (`glitch_rate`: one limb point jumps) and a stretch with the signal's
-    limbs hidden (visibility < 0.5) for 300 ms."""
+    limbs hidden (visibility < 0.5) for 300 ms. World landmarks show straight limbs
+    `world_bend` degrees bent, like BlazePose's (render())."""
     rng = random.Random(seed)
     preset = PRESETS[exercise]
     view = preset["view"] if view_deg is None else view_deg
@@ -351,7 +379,7 @@ def exercise_sequence(
         else:
             hidden = SIGNAL_LANDMARKS[exercise] if hide_from <= t < hide_from + 300 else ()
             joints = blend(preset["up"], preset["down"], phase)
-            pose = render(joints, view, rng, noise, frozenset(hidden))
+            pose = render(joints, view, rng, noise, frozenset(hidden), world_bend)
             if rng.random() < glitch_rate:
                 i = rng.choice(SIGNAL_LANDMARKS[exercise])
                 x, y, z, v, pr = pose.landmarks[i]
