@@ -5,7 +5,6 @@ parity with the CPython runner, and the promised error messages."""
 from __future__ import annotations
 
 import io
-import os
 import time
 import zipfile
 from dataclasses import dataclass, field
@@ -23,7 +22,6 @@ from blazepose_tools.pck import Agreement
 from playwright.sync_api import Browser, BrowserContext, Page, Route
 
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOT = ROOT / "docs" / "screenshot.png"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 LANDMARKS_ONLY = landmark_file("full", segmentation=False)
 
@@ -142,9 +140,6 @@ def test_sample_clip_tracks_and_ui_inputs(browser: Browser, site_url: str, media
     assert all(len(p["landmarks"]) == 33 and len(p["landmarks"][0]) == 5 for p in tracked)
     assert {"crop", "inference", "python", "draw"} <= set(tracked[-1]["timings"])
     assert float(page.text_content("#stat-fps")) > 0
-    if os.environ.get("BLAZEPOSE_SCREENSHOT"):
-        SCREENSHOT.parent.mkdir(exist_ok=True)
-        page.screenshot(path=SCREENSHOT)
 
     # A picked image: tracked once as a still.
     page.evaluate(COLLECT_POSES)
