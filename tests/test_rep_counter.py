@@ -68,7 +68,7 @@ def test_signal_combines_the_visible_angles() -> None:
     angles["world"]["left_knee"] = None
     assert SQUAT.signal(angles) is None and SQUAT.signal(None) is None
     curl = EXERCISES["bicep_curl"]
-    a = {"world": {"left_elbow": 50.0, "right_elbow": 170.0}, "image": {}}
+    a = {curl.space: {"left_elbow": 50.0, "right_elbow": 170.0}}
     assert curl.signal(a) == 50.0  # min: one arm curling counts
 
 
