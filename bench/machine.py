@@ -48,8 +48,10 @@ def gpu() -> str:
     return "none"
 
 
-def describe() -> dict:
-    return {
+def describe(chromium_version: str | None = None) -> dict:
+    """The machine; with one browser's version for tools that run one (main_thread, ort_levers).
+    The benchmark labels each browser's table with its own version instead."""
+    info = {
         "cpu": cpu_model(),
         "cores": core_count(),
         "gpu": gpu(),
@@ -58,6 +60,9 @@ def describe() -> dict:
         "load_average_1m": round(os.getloadavg()[0], 2),
         "date_utc": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M"),
     }
+    if chromium_version:
+        info["chromium"] = chromium_version
+    return info
 
 
 def label(info: dict) -> str:
