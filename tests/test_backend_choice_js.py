@@ -44,15 +44,17 @@ const open = async (c) => {
   if (c.name === "webgpu") throw new Error("adapter lost");
   return { key: `${c.name}:${c.threads}`, release: async function () { released.push(this.key); } };
 };
-const measure = async (models) => speeds[models.key];
+const timeRun = async (models) => { runs.push(models.key); return speeds[models.key]; };
+const runs = [];
 const list = [{ name: "webnn", threads: 1 }, { name: "webgpu", threads: 1 },
   { name: "wasm", threads: 1 }, { name: "wasm", threads: 2 }];
-const chosen = await chooseBackend(list, open, { measure });
+const chosen = await chooseBackend(list, open, { timeRun });
 out.chosen = chosen.models.key;
 out.fallbacks = names(chosen.fallbacks);
 out.released = released;
 out.rows = chosen.choice.candidates;
-try { await chooseBackend([{ name: "webgpu", threads: 1 }], open, { measure }); }
+out.runs = runs;
+try { await chooseBackend([{ name: "webgpu", threads: 1 }], open, { timeRun }); }
 catch (e) { out.allFailed = e.message; }
 console.log(JSON.stringify(out));
 """
@@ -83,4 +85,9 @@ def test_backend_candidates_and_choice(tmp_path: Path) -> None:
     assert out["fallbacks"] == ["wasm:2", "wasm:1"]
     assert sorted(out["released"]) == ["wasm:1", "wasm:2"]
     assert {"backend": "webgpu", "threads": 1, "error": "adapter lost"} in out["rows"]
+    assert {"backend": "wasm", "threads": 2, "ms": 25} in out["rows"]
+    # Interleaved rounds (an untimed one first); after the first timed round both WASM
+    # candidates are over 3x WebNN's time and stop being timed.
+    assert out["runs"][:6] == ["webnn:1", "wasm:1", "wasm:2"] * 2
+    assert out["runs"][6:] == ["webnn:1"] * 4
     assert "No backend could run the models (webgpu: adapter lost)" in out["allFailed"]

@@ -84,69 +84,76 @@ export function defaultThreads(probe, requested = 0) {
   return Math.max(1, Math.min(MAX_THREADS, Math.floor(probe.cores / 2)));
 }
 
-// Median of `runs` landmark-model runs on a blank crop after `warmups` untimed ones. A run
-// slower than `giveUpMs` ends the timing early: that backend has lost already.
-export async function timeLandmarkModel(
-  models,
-  { warmups = 2, runs = 5, giveUpMs = Infinity } = {},
-) {
+// One landmark-model run on a blank crop: its milliseconds.
+export async function timeLandmarkRun(models) {
   const size = CONTRACT.inputSizes.landmark;
   const blank = new Uint8Array(size * size * 4);
-  for (let i = 0; i < warmups; i++) await models.run("landmark", blank.slice());
-  const times = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    await models.run("landmark", blank.slice());
-    times.push(performance.now() - start);
-    if (times.at(-1) > giveUpMs) break;
-  }
-  times.sort((a, b) => a - b);
-  return times[times.length >> 1];
+  const start = performance.now();
+  await models.run("landmark", blank);
+  return performance.now() - start;
 }
 
-// Opens and times each candidate (one after the other: they share the cores) and keeps the
-// fastest open. `open(candidate)` gives PoseModels. Returns {models, choice, fallbacks}:
+const noBackend = (rows) => {
+  const reasons = rows.map(
+    (r) => `${describe({ name: r.backend, threads: r.threads })}: ${r.error}`,
+  );
+  return new Error(`No backend could run the models (${reasons.join("; ")})`);
+};
+
+const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
+
+// Opens each candidate (one after the other), then times them INTERLEAVED — one run of each
+// per round, after one untimed run — so that a change of load while the page starts (Python
+// compiling on the same cores) hits every candidate alike. A candidate 3x slower than the
+// best so far drops out after its first timed run. Keeps the fastest open (median of its
+// runs). `open(candidate)` gives PoseModels. Returns {models, candidate, fallbacks, choice}:
 // choice = {chosen, candidates: [{backend, threads, ms | error}], reason}.
-export async function chooseBackend(candidates, open, { measure = timeLandmarkModel } = {}) {
+export async function chooseBackend(
+  candidates,
+  open,
+  { timeRun = timeLandmarkRun, warmups = 1, runs = 5 } = {},
+) {
   const measured = [];
-  let best = null;
+  const alive = [];
   for (const candidate of candidates) {
-    const row = { backend: candidate.name, threads: candidate.threads };
+    const row = { backend: candidate.name, threads: candidate.threads, ms: null };
     measured.push(row);
-    let models = null;
     try {
-      models = await open(candidate);
-      // A candidate 3x slower than the best so far stops being timed after one run.
-      const giveUpMs = best ? 3 * best.row.ms : Infinity;
-      row.ms =
-        candidates.length > 1 ? Math.round((await measure(models, { giveUpMs })) * 10) / 10 : null;
+      alive.push({ candidate, row, models: await open(candidate), times: [] });
     } catch (error) {
       row.error = error.message;
-      await models?.release();
-      continue;
-    }
-    if (!best || (row.ms !== null && row.ms < best.row.ms)) {
-      await best?.models.release();
-      best = { candidate, models, row };
-    } else {
-      await models.release();
+      delete row.ms;
     }
   }
-  if (!best) {
-    const reasons = measured.map(
-      (r) => `${describe({ name: r.backend, threads: r.threads })}: ${r.error}`,
-    );
-    throw new Error(`No backend could run the models (${reasons.join("; ")})`);
+  if (alive.length === 0) throw noBackend(measured);
+  if (alive.length > 1) {
+    for (let round = 0; round < warmups + runs; round++) {
+      for (const entry of alive) {
+        if (entry.out) continue;
+        try {
+          const ms = await timeRun(entry.models);
+          if (round >= warmups) entry.times.push(ms);
+        } catch (error) {
+          entry.row.error = error.message;
+          delete entry.row.ms;
+          entry.out = true;
+        }
+      }
+      const timed = alive.filter((e) => !e.out && e.times.length);
+      const best = Math.min(...timed.map((e) => median(e.times)));
+      for (const entry of timed) if (median(entry.times) > 3 * best) entry.out = true;
+      for (const entry of timed) entry.row.ms = Math.round(median(entry.times) * 10) / 10;
+    }
   }
-  const ranked = measured
-    .filter((r) => r.error === undefined && r !== best.row)
-    .sort((a, b) => (a.ms ?? 0) - (b.ms ?? 0));
-  const fallbacks = ranked.map((r) =>
-    candidates.find((c) => c.name === r.backend && c.threads === r.threads),
-  );
+  const usable = alive.filter((e) => e.row.error === undefined);
+  if (usable.length === 0) throw noBackend(measured);
+  usable.sort((a, b) => (a.row.ms ?? 0) - (b.row.ms ?? 0));
+  const [best, ...rest] = usable;
+  for (const entry of alive) if (entry !== best) await entry.models.release();
+  const fallbacks = rest.map((e) => e.candidate);
   const reason =
     measured.length > 1
-      ? `fastest of ${measured.length} measured (landmark model, median of warm runs)`
+      ? `fastest of ${measured.length} timed (landmark model, interleaved warm runs, median)`
       : "requested";
   return {
     models: best.models,

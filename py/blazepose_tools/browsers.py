@@ -39,6 +39,13 @@ OFFLINE_FLAGS = (
     f"--google-apis-url={DEAD}",
     f"--lso-url={DEAD}",
     "--proxy-server=http://127.0.0.1:9",
+    # Chromium's own background queries (form-field autofill hints on pages with inputs,
+    # optimisation hints, metrics pings); they would die at the dead proxy anyway.
+    "--disable-features=AutofillServerCommunication,OptimizationHints,"
+    "OptimizationGuideModelDownloading,MediaRouter",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--no-pings",
 )
 # Headless tabs count as hidden: keep timers and video frames running.
 FOREGROUND_FLAGS = (
