@@ -10,7 +10,7 @@ from PIL import Image
 
 JPEG_QUALITY = 95
 # The MediaPipe reference decoded every clip scaled so its longer side is at most 1280 px
-# (/work/shared/reference/README.md); normalised landmarks do not depend on the scale.
+# (../shared/reference/README.md); normalised landmarks do not depend on the scale.
 DEFAULT_MAX_SIDE = 1280
 
 

@@ -386,7 +386,10 @@ def run_browser(pw, name: str, contenders, models, clips, slow_clips, args, base
     flags = [*build.flags, *browsers.FOREGROUND_FLAGS, *BENCH_FLAGS]
     if args.unsafe_webgpu:
         flags.append(UNSAFE_WEBGPU_FLAG)
-    info.update(label=build.label, executable=str(build.executable), flags=flags)
+    executable = build.executable
+    if executable.is_relative_to(ROOT):  # no path of this machine in the results
+        executable = executable.relative_to(ROOT)
+    info.update(label=build.label, executable=str(executable), flags=flags)
     try:
         browser = pw.chromium.launch(
             executable_path=str(build.executable), args=[*flags, f"--log-net-log={netlog_path}"]
