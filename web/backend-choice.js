@@ -102,11 +102,11 @@ const noBackend = (rows) => {
 
 const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
 
-// Opens each candidate (one after the other), then times them INTERLEAVED — one run of each
-// per round, after one untimed run — so that a change of load while the page starts (Python
-// compiling on the same cores) hits every candidate alike. A candidate 3x slower than the
-// best so far drops out after its first timed run. Keeps the fastest open (median of its
-// runs). `open(candidate)` gives PoseModels. Returns {models, candidate, fallbacks, choice}:
+// Opens each candidate, then times them one after the other (an untimed run, then up to
+// `runs` timed ones; a candidate 3x slower than the best so far stops after its first timed
+// run) and keeps the fastest open (median of its runs). Timing them interleaved instead (one
+// run of each per round) was tried: WebNN runs between WASM runs took ~70 ms whatever the
+// model (lite, full, heavy alike), against 18-35 ms back to back, and lost to WASM. `open(candidate)` gives PoseModels. Returns {models, candidate, fallbacks, choice}:
 // choice = {chosen, candidates: [{backend, threads, ms | error}], reason}.
 export async function chooseBackend(
   candidates,
@@ -127,22 +127,21 @@ export async function chooseBackend(
   }
   if (alive.length === 0) throw noBackend(measured);
   if (alive.length > 1) {
-    for (let round = 0; round < warmups + runs; round++) {
-      for (const entry of alive) {
-        if (entry.out) continue;
-        try {
+    let best = Infinity;
+    for (const entry of alive) {
+      try {
+        for (let run = 0; run < warmups + runs; run++) {
           const ms = await timeRun(entry.models);
-          if (round >= warmups) entry.times.push(ms);
-        } catch (error) {
-          entry.row.error = error.message;
-          delete entry.row.ms;
-          entry.out = true;
+          if (run < warmups) continue;
+          entry.times.push(ms);
+          if (ms > 3 * best) break; // lost already: no need to time it further
         }
+        entry.row.ms = Math.round(median(entry.times) * 10) / 10;
+        best = Math.min(best, entry.row.ms);
+      } catch (error) {
+        entry.row.error = error.message;
+        delete entry.row.ms;
       }
-      const timed = alive.filter((e) => !e.out && e.times.length);
-      const best = Math.min(...timed.map((e) => median(e.times)));
-      for (const entry of timed) if (median(entry.times) > 3 * best) entry.out = true;
-      for (const entry of timed) entry.row.ms = Math.round(median(entry.times) * 10) / 10;
     }
   }
   const usable = alive.filter((e) => e.row.error === undefined);
@@ -153,7 +152,7 @@ export async function chooseBackend(
   const fallbacks = rest.map((e) => e.candidate);
   const reason =
     measured.length > 1
-      ? `fastest of ${measured.length} timed (landmark model, interleaved warm runs, median)`
+      ? `fastest of ${measured.length} timed (landmark model, warm runs, median)`
       : "requested";
   return {
     models: best.models,
