@@ -42,7 +42,7 @@ OFFLINE_FLAGS = (
     # Chromium's own background queries (form-field autofill hints on pages with inputs,
     # optimisation hints, metrics pings); they would die at the dead proxy anyway.
     "--disable-features=AutofillServerCommunication,OptimizationHints,"
-    "OptimizationGuideModelDownloading,MediaRouter",
+    "OptimizationGuideModelDownloading,MediaRouter,NetworkTimeServiceQuerying",
     "--disable-domain-reliability",
     "--disable-client-side-phishing-detection",
     "--no-pings",
