@@ -31,34 +31,8 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(ROOT / "py"))
 
 import machine  # noqa: E402
-
-try:
-    from blazepose_tools.static_server import serve_in_background
-except ImportError:  # before the tooling moved out of the browser package
-    from blazepose.static_server import serve_in_background
-
-CHROMIUM = "/usr/bin/chromium"
-DEAD = "http://127.0.0.1:9/"
-# The browser tests' flags (tests/browser/conftest.py): offline, and a headless tab that keeps
-# its timers and video frames running.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    f"--component-updater=url-source={DEAD}",
-    f"--gaia-url={DEAD}",
-    f"--google-apis-url={DEAD}",
-    f"--lso-url={DEAD}",
-    "--proxy-server=http://127.0.0.1:9",
-    "--disable-background-timer-throttling",
-    "--disable-renderer-backgrounding",
-    "--disable-backgrounding-occluded-windows",
-    "--autoplay-policy=no-user-gesture-required",
-]
+from blazepose_tools.browsers import FOREGROUND_FLAGS, debian_chromium  # noqa: E402
+from blazepose_tools.static_server import serve_in_background  # noqa: E402
 
 RECORD = """async (ms) => {
   const frames = [];
@@ -219,7 +193,11 @@ def main(argv: list[str]) -> int:
     runs = []
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            # The browser tests' flags (tests/browser/conftest.py): offline, and a headless
+            # tab that keeps its timers and video frames running.
+            chromium = debian_chromium()
+            flags = [*chromium.flags, "--disable-gpu", *FOREGROUND_FLAGS]
+            browser = pw.chromium.launch(executable_path=str(chromium.executable), args=flags)
             info = {**machine.describe(), "chromium": browser.version}
             for _ in range(args.runs):
                 runs.append(measure(browser, base_url, args.seconds))
