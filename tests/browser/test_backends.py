@@ -4,12 +4,8 @@ CPython runner."""
 
 from __future__ import annotations
 
-from blazepose.tracker import PoseTracker, TrackerOptions
-from blazepose_tools.driver import track_frame
-from blazepose_tools.onnx_backend import OnnxBackend
-from blazepose_tools.pck import Agreement
 from playwright.sync_api import Browser, Page
-from test_page import open_page, process_image_js, serve_folder, wait_ready
+from test_page import agreement_with_cpython, open_page, wait_ready
 
 
 def check_choice(info: dict, page: Page) -> dict:
@@ -79,27 +75,7 @@ def test_webnn_auto_choice_and_parity(webnn_browser: Browser, site_url: str, par
     # WebNN tracks the clip like the CPython runner (onnxruntime) on the same pixels.
     options = page.evaluate("window.blazepose.setOptions({backend: 'webnn', smoothing: true})")
     assert options["backend"] == "webnn"
-    folder, frames = parity_frames
-    serve_folder(context, "parity", folder)
-    page.evaluate("window.blazepose.reset()")
-    tracker = PoseTracker(TrackerOptions())
-    backend = OnnxBackend("full", landmarks_only=True)
-    agreement = Agreement()
-    for index, time_ms, rgb in frames:
-        ours = process_image_js(page, f"parity/{index:03d}.png", time_ms)
-        assert ours["backend"]["name"] == "webnn"
-        reference = track_frame(tracker, backend, rgb, 360, 640, time_ms)
-        agreement.add_frame(
-            index,
-            ours["landmarks"],
-            reference.landmarks if reference else None,
-            ours["worldLandmarks"],
-            reference.world_landmarks if reference else None,
-            360,
-            640,
-        )
-    print(f"WebNN vs CPython: PCK@0.2 {agreement.pck:.4f}, mean {agreement.mean_px:.2f} px")
-    assert agreement.frames == len(frames) and agreement.scored > 0
+    agreement = agreement_with_cpython(page, parity_frames, "webnn")
     assert agreement.frame_agreement == 1.0
     assert agreement.pck >= 0.99
     assert log.external() == [] and log.errors == []

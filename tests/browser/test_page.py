@@ -168,18 +168,18 @@ def test_sample_clip_tracks_and_ui_inputs(browser: Browser, site_url: str, media
     context.close()
 
 
-def test_browser_matches_cpython_runner(api_page, parity_frames) -> None:
-    """processFrame on decoded frames agrees with blazepose.track on the same pixels."""
-    page, log, _ = api_page
+def agreement_with_cpython(page: Page, parity_frames, backend_name: str) -> Agreement:
+    """The page's poses on the parity frames against the CPython runner's on the same pixels
+    (full model, smoothing on); every frame must have run on `backend_name`."""
     folder, frames = parity_frames
     serve_folder(page.context, "parity", folder)
-    page.evaluate("window.blazepose.setOptions({model: 'full', backend: 'wasm', smoothing: true})")
     page.evaluate("window.blazepose.reset()")
     tracker = PoseTracker(TrackerOptions())
     backend = OnnxBackend("full", landmarks_only=True)
     agreement = Agreement()
     for index, time_ms, rgb in frames:
         ours = process_image_js(page, f"parity/{index:03d}.png", time_ms)
+        assert ours["backend"]["name"] == backend_name
         reference = track_frame(tracker, backend, rgb, 360, 640, time_ms)
         agreement.add_frame(
             index,
@@ -190,8 +190,19 @@ def test_browser_matches_cpython_runner(api_page, parity_frames) -> None:
             360,
             640,
         )
-    print(f"browser vs CPython: PCK@0.2 {agreement.pck:.4f}, mean {agreement.mean_px:.2f} px")
+    print(
+        f"browser ({backend_name}) vs CPython: PCK@0.2 {agreement.pck:.4f}, "
+        f"mean {agreement.mean_px:.2f} px"
+    )
     assert agreement.frames == len(frames) and agreement.scored > 0
+    return agreement
+
+
+def test_browser_matches_cpython_runner(api_page, parity_frames) -> None:
+    """processFrame on decoded frames agrees with blazepose.track on the same pixels."""
+    page, log, _ = api_page
+    page.evaluate("window.blazepose.setOptions({model: 'full', backend: 'wasm', smoothing: true})")
+    agreement = agreement_with_cpython(page, parity_frames, "wasm")
     assert agreement.frame_agreement == 1.0
     assert agreement.pck >= 0.99
     assert log.external() == [] and log.errors == []
