@@ -1,15 +1,9 @@
 """web/backend-choice.js in Node (as shipped, beside the generated contract): which backends
 `auto` tries for what a browser offers, and how the measured choice ranks them."""
 
-import json
-import shutil
-import subprocess
 from pathlib import Path
 
-import pytest
-from blazepose import contract
-
-ROOT = Path(__file__).resolve().parent.parent
+from web_in_node import run_with_module
 
 SCRIPT = """
 import { candidatesFor, chooseBackend, defaultThreads } from "./backend-choice.js";
@@ -61,18 +55,7 @@ console.log(JSON.stringify(out));
 
 
 def test_backend_candidates_and_choice(tmp_path: Path) -> None:
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node not installed")
-    shutil.copy(ROOT / "web" / "backend-choice.js", tmp_path / "backend-choice.js")
-    (tmp_path / "contract.js").write_text(contract.render_js())
-    (tmp_path / "package.json").write_text('{"type": "module"}')
-    (tmp_path / "run.js").write_text(SCRIPT)
-    proc = subprocess.run(
-        [node, str(tmp_path / "run.js")], capture_output=True, text=True, check=False
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    out = json.loads(proc.stdout)
+    out = run_with_module(tmp_path, "backend-choice.js", SCRIPT)
     assert out["autoDebian2"] == ["wasm:1", "wasm:2"]  # a software WebGPU adapter is no candidate
     assert out["autoWebnn8"] == ["webnn:1", "webgpu:1", "wasm:1", "wasm:2", "wasm:4"]
     assert out["autoPlainHost"] == ["webnn:1", "wasm:1"]  # no isolation: no WASM threads
