@@ -41,10 +41,10 @@ async function probeWebgpu() {
   }
 }
 
-// WASM threads need SharedArrayBuffer (a cross-origin isolated page); `requested` > 0 pins.
+// The thread counts `auto` times. WASM threads need SharedArrayBuffer (a cross-origin
+// isolated page); `requested` > 0 pins the count.
 export function wasmThreads(probe, requested = 0) {
-  if (!probe.isolated) return [1];
-  if (requested > 0) return [Math.min(16, Math.floor(requested))];
+  if (!probe.isolated || requested > 0) return [defaultThreads(probe, requested)];
   return [1, 2, 4].filter((n) => n === 1 || n <= Math.min(MAX_THREADS, probe.cores));
 }
 
@@ -58,7 +58,6 @@ export function candidatesFor(requested, probe, threads = 0) {
   if (!CONTRACT.backends.includes(requested)) {
     throw new Error(`backend must be one of ${CONTRACT.backends.join(", ")}, got ${requested}`);
   }
-  const wasm = wasmThreads(probe, threads).map((n) => ({ name: "wasm", threads: n }));
   const webnn = { name: "webnn", threads: 1, deviceType: probe.webnn.deviceType ?? "cpu" };
   const webgpu = { name: "webgpu", threads: 1 };
   if (requested === "wasm") return [{ name: "wasm", threads: defaultThreads(probe, threads) }];
@@ -73,7 +72,7 @@ export function candidatesFor(requested, probe, threads = 0) {
   const list = [];
   if (probe.webnn.ok) list.push(webnn);
   if (probe.webgpu.ok && probe.webgpu.real) list.push(webgpu);
-  return [...list, ...wasm];
+  return [...list, ...wasmThreads(probe, threads).map((n) => ({ name: "wasm", threads: n }))];
 }
 
 // Plain `wasm`: the pinned count, else half the cores, at most 4 (leaving the rest to the

@@ -37,7 +37,7 @@ export class RunningModels {
       deviceType: models?.deviceType ?? null,
       file: models?.file ?? null,
       segmentation: models?.segmentation ?? false,
-      proxy: models ? models.backend !== "webgpu" && this.proxy : false,
+      proxy: models ? this.#inWorker(models.backend) : false,
       choice: this.#choice,
     };
   }
@@ -56,8 +56,13 @@ export class RunningModels {
     }
   }
 
+  // ORT's proxy worker runs WASM and WebNN; WebGPU needs the page's thread.
+  #inWorker(backend) {
+    return backend !== "webgpu" && this.proxy;
+  }
+
   #open(candidate, file) {
-    const proxy = candidate.name !== "webgpu" && this.proxy; // WebGPU needs the page's thread
+    const proxy = this.#inWorker(candidate.name);
     const threads = candidate.name === "wasm" ? candidate.threads : 1;
     const options = { baseUrl: this.baseUrl, progress: this.progress, proxy, threads };
     return loadRuntime(candidate.build, options).then((ort) =>
