@@ -155,6 +155,10 @@ def test(pytest_args: list[str]) -> int:
 
 def bench(bench_args: list[str]) -> int:
     sys.path.insert(0, str(ROOT / "bench"))
+    if "--startup-only" in bench_args:  # bench/startup.py: time to first pose, per step
+        from startup import main as startup_main
+
+        return startup_main([a for a in bench_args if a != "--startup-only"])
     from run import main as bench_main  # bench/run.py
 
     return bench_main(bench_args)

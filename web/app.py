@@ -19,6 +19,10 @@ from array import array
 import js
 from pyodide.ffi import create_proxy, to_js
 
+# Start-up marks (ms from navigation start, see startup-marks.js): Pyodide is up and runs
+# this file; then blazepose is imported.
+STARTUP_MARKS = {"pyodideBooted": js.performance.now()}
+
 try:
     from blazepose import contract
     from blazepose.analysis import EXERCISES, Analyzer, analyze_frames, describe_error
@@ -30,6 +34,7 @@ try:
 except ImportError as error:  # shown on the loading screen instead of a silent hang
     js.globalThis.blazeposePyFailed(f"The blazepose package could not be imported: {error}")
     raise
+STARTUP_MARKS["blazeposeImported"] = js.performance.now()
 
 REQUEST_LENGTH = contract.layout_length(contract.REQUEST_FIELDS)
 RESULT_LENGTH = contract.layout_length(contract.RESULT_FIELDS)
@@ -284,7 +289,8 @@ try:
         "recordingCsv": recording_csv,
     }
     api = to_js(
-        {name: create_proxy(fn) for name, fn in functions.items()},
+        {name: create_proxy(fn) for name, fn in functions.items()}
+        | {"startupMarks": STARTUP_MARKS},
         dict_converter=js.Object.fromEntries,
     )
 except Exception as error:  # reported on the page's loading screen

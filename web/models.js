@@ -64,8 +64,9 @@ const executionProvider = (backend) =>
 
 // The detector and landmark sessions of one choice, ready to run.
 export class PoseModels {
-  // backend: {name (a CONTRACT.backends entry other than auto), threads, deviceType}.
-  static async create(ort, backend, store, landmarkFileName) {
+  // backend: {name (a CONTRACT.backends entry other than auto), threads, deviceType};
+  // mark(name): start-up marks (ortInit: the first session, sessions: both).
+  static async create(ort, backend, store, landmarkFileName, mark = () => {}) {
     const options = {
       executionProviders: [executionProvider(backend)],
       graphOptimizationLevel: "all",
@@ -84,7 +85,9 @@ export class PoseModels {
     };
     // One after the other: the WebGPU EP refuses to create two sessions at once.
     const detector = await open(CONTRACT.detectorFile);
+    mark("ortInit");
     const landmark = await open(landmarkFileName);
+    mark("sessions");
     const models = new PoseModels(ort, backend, { detector, landmark }, landmarkFileName);
     // WebGPU compiles shaders and WebNN builds its graph on the first run.
     if (backend.name !== "wasm") await models.warmUp();

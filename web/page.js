@@ -50,7 +50,9 @@ const viewCanvas = $("frame");
 const viewCtx = viewCanvas.getContext("2d");
 const worldCtx = $("world").getContext("2d");
 let frameIndex = 0;
-// Milliseconds from the first script to: Python ready, models ready, both, first drawn pose.
+// Milliseconds from the first script to: Python ready, models ready, both, first drawn pose;
+// after start-up also PoseLandmarker.startup's `marks` (ms from navigation start, firstDraw
+// added here), `cached`, `backend` and `firstFrameTimings`.
 const startup = {
   pythonMs: null,
   modelsMs: null,
@@ -106,8 +108,10 @@ async function trackFrame(source, timeMs, still = false) {
   panel?.frame(detail);
   timings.draw = performance.now() - t;
   timings.total = performance.now() - start;
-  if (detail.landmarks && startup.firstPoseMs === null)
+  if (detail.landmarks && startup.firstPoseMs === null) {
     startup.firstPoseMs = Math.round(performance.now() - boot.t0);
+    if (startup.marks) startup.marks.firstDraw = Math.round(performance.now());
+  }
   recordFrame(timings);
 
   post("blazepose:pose", detail);

@@ -17,6 +17,7 @@ import { FrameDriver } from "./frame-driver.js";
 import { InferenceError, landmarkFile, ModelStore } from "./models.js";
 import { startPython } from "./python-runtime.js";
 import { RunningModels } from "./running-models.js";
+import { StartupMarks } from "./startup-marks.js";
 import { TrackerSession } from "./tracker-session.js";
 
 const MODULE_FOLDER = new URL("./", import.meta.url).href;
@@ -86,8 +87,20 @@ export class PoseLandmarker {
   #closed = false;
 
   // Milliseconds from startTime to: Python up, models up, ready; WASM warm-up runs; the
-  // backend choice (as in `runtime.choice`).
-  startup = { pythonMs: null, modelsMs: null, readyMs: null, warmUpRuns: null, backend: null };
+  // backend choice (as in `runtime.choice`); `marks`: each start-up step's end in ms from
+  // navigation start, and `cached`: the downloads that came without network transfer (see
+  // startup-marks.js).
+  #marks = new StartupMarks();
+  startup = {
+    pythonMs: null,
+    modelsMs: null,
+    readyMs: null,
+    warmUpRuns: null,
+    backend: null,
+    firstFrameTimings: null,
+    marks: this.#marks.marks,
+    cached: this.#marks.cached,
+  };
 
   constructor(options, fixed) {
     this.#options = options;
@@ -96,6 +109,7 @@ export class PoseLandmarker {
     this.#running = new RunningModels({
       store: this.#store,
       ...fixed,
+      marks: this.#marks,
       notify: (text) => this.#notify(text),
     });
   }
@@ -126,9 +140,18 @@ export class PoseLandmarker {
       }
     };
     // Python, ONNX Runtime and the models all download in parallel.
-    const python = step("python", "Starting Python (Pyodide + blazepose)", startPython(baseUrl));
+    const marks = this.#marks;
+    const python = step(
+      "python",
+      "Starting Python (Pyodide + blazepose)",
+      startPython(baseUrl, (name) => marks.mark(name)),
+    );
     python.then(
-      () => (this.startup.pythonMs = since()),
+      (api) => {
+        this.startup.pythonMs = since();
+        marks.mark("pythonReady");
+        for (const [name, at] of Object.entries(api.startupMarks ?? {})) marks.mark(name, at);
+      },
       () => {},
     );
     const file = this.#wantedFile();
@@ -162,12 +185,18 @@ export class PoseLandmarker {
         (runs) => (this.startup.warmUpRuns = runs),
         () => {},
       );
+    models.then(
+      () => marks.mark("backendChosen"),
+      () => {},
+    );
     // Promise.all fails fast: a bad model is reported without waiting for Python.
     const [api] = await Promise.all([Promise.race([python, timeout]), models]);
     await warmUp;
     this.#session = new TrackerSession(api, this.#trackerOptions());
     this.startup.backend = this.#running.runtime.choice;
     this.startup.readyMs = since();
+    marks.mark("ready");
+    marks.addFetches();
   }
 
   // The tracker always computes the mask matrix (a few multiplications), so that switching
@@ -296,6 +325,9 @@ export class PoseLandmarker {
       frame = await run();
     }
     const { pose, masks } = frame;
+    if (!("firstFrame" in this.#marks.marks)) this.startup.firstFrameTimings = frame.timings;
+    this.#marks.mark("firstFrame");
+    if (pose) this.#marks.mark("firstPose");
     const { angles, ...analysis } = frame.analysis;
     return {
       landmarks: pose ? [pose.landmarks] : [],

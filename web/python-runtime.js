@@ -23,9 +23,10 @@ function pyScriptTag(baseUrl) {
 }
 
 // Starts Python once (later calls get the same promise, whatever their baseUrl): resolves
-// with app.py's API, rejects with its failure message.
-export function startPython(baseUrl) {
+// with app.py's API, rejects with its failure message. mark(name): start-up marks.
+export function startPython(baseUrl, mark = () => {}) {
   if (!started) {
+    mark("pythonStart");
     started = new Promise((resolve, reject) => {
       globalThis.blazeposePyReady = resolve;
       globalThis.blazeposePyFailed = (message) => reject(new Error(String(message)));

@@ -14,9 +14,9 @@ export class RunningModels {
   #choice = null; // {requested, chosen, candidates: [{backend, threads, ms | error}], reason}
 
   // store: ModelStore; baseUrl, progress, proxy, threads (0: measured / default): as given
-  // to PoseLandmarker.create; notify(text) shows a notice.
-  constructor({ store, baseUrl, progress, proxy, threads, notify }) {
-    Object.assign(this, { store, baseUrl, progress, proxy, threads, notify });
+  // to PoseLandmarker.create; notify(text) shows a notice; marks: StartupMarks.
+  constructor({ store, baseUrl, progress, proxy, threads, notify, marks = null }) {
+    Object.assign(this, { store, baseUrl, progress, proxy, threads, notify, marks });
   }
 
   // Finds what the browser offers; starts fetching the ORT build `requested` will need;
@@ -65,9 +65,11 @@ export class RunningModels {
     const proxy = this.#inWorker(candidate.name);
     const threads = candidate.name === "wasm" ? candidate.threads : 1;
     const options = { baseUrl: this.baseUrl, progress: this.progress, proxy, threads };
-    return loadRuntime(candidate.build, options).then((ort) =>
-      PoseModels.create(ort, candidate, this.store, file),
-    );
+    const mark = (name) => this.marks?.mark(name);
+    return loadRuntime(candidate.build, options).then((ort) => {
+      mark("ortLoaded");
+      return PoseModels.create(ort, candidate, this.store, file, mark);
+    });
   }
 
   async #use(models, candidate, choice) {

@@ -1,0 +1,227 @@
+"""Start-up benchmark: time to first pose, cold / warm / offline, with each start-up step.
+
+Usage (``python3 build.py bench --startup-only [options]`` or ``python3 bench/startup.py``):
+    --browsers debian,webnn   --models lite,full,heavy   --repeats 3
+    --contenders ours-auto,ours-wasm,tasks_vision_cpu   --offline   --name startup
+
+Per browser, model and repeat, every contender runs once, interleaved (so a change of load
+hits all alike), in a fresh browser context:
+- cold: the first visit (empty HTTP cache, no storage);
+- warm: a second page in the same context (HTTP cache, localStorage: a second visit);
+- offline (``--offline``, where the site has a service worker): the context goes offline
+  (``context.set_offline``) and a third page loads.
+Each visit records the first pose (``performance.now()`` at the first frame with a pose, i.e.
+ms from navigation start, frames fetched one at a time as bench/pages/harness.js does), our
+page's start-up marks (``window.blazepose.startup.marks``, see web/startup-marks.js) and the
+Resource Timing of the big downloads. Writes ``bench/results/<name>.json`` and ``<name>.md``
+(per-step medians, same-run ratios to tasks-vision CPU).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(ROOT / "py"))
+
+import machine  # noqa: E402
+import run  # noqa: E402
+import startup_report  # noqa: E402
+from blazepose_tools import browsers  # noqa: E402
+from blazepose_tools.static_server import serve_in_background  # noqa: E402
+
+CONTENDERS = {
+    "ours-auto": run.ours("auto"),
+    "ours-wasm": run.ours("wasm"),
+    "tasks_vision_cpu": run.MEDIAPIPE["tasks_vision_cpu"],
+}
+DEFAULT_CONTENDERS = tuple(CONTENDERS)
+VISITS = ("cold", "warm", "offline")
+# Resource Timing of the downloads that matter for start-up (the page's own marks repeat ours).
+RESOURCES_JS = """() => performance.getEntriesByType('resource')
+  .filter((e) => /\\.(wasm|onnx|task|zip|tflite)$|\\/(pyodide\\.asm|ort\\.[a-z.]*min)\\.mjs$/
+    .test(new URL(e.name).pathname))
+  .map((e) => ({name: new URL(e.name).pathname, end: Math.round(e.responseEnd),
+                start: Math.round(e.startTime), transfer: e.transferSize}))"""
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    if argv[:1] == ["--"]:
+        argv = argv[1:]
+    p = argparse.ArgumentParser(prog="build.py bench --startup-only", description=__doc__)
+    p.add_argument("--browsers", default=",".join(run.BROWSERS))
+    p.add_argument("--models", default=",".join(run.MODELS))
+    p.add_argument("--contenders", default=",".join(DEFAULT_CONTENDERS))
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument(
+        "--offline",
+        action="store_true",
+        help="also an offline third visit (needs the site's service worker)",
+    )
+    p.add_argument("--name", default="startup", help="results file stem (default startup)")
+    p.add_argument("--ttfp-clip", default=run.DEFAULT_CLIPS[0])
+    p.add_argument("--max-side", type=int, default=run.frame_files.DEFAULT_MAX_SIDE)
+    p.add_argument("--media", type=Path, default=ROOT.parent / "shared" / "media" / "video")
+    p.add_argument("--dist", type=Path, default=ROOT / "dist")
+    p.add_argument("--stage", type=Path, default=ROOT / "build" / "bench" / "site")
+    p.add_argument("--out", type=Path, default=BENCH / "results")
+    p.add_argument("--timeout", type=float, default=120.0, help="seconds per visit")
+    p.add_argument("--from-raw", type=Path, help="only re-summarise a saved raw JSON")
+    args = p.parse_args(argv)
+    unknown = [c for c in args.contenders.split(",") if c not in CONTENDERS]
+    if unknown:
+        p.error(f"unknown contender {unknown[0]}; choose from {', '.join(CONTENDERS)}")
+    if args.repeats < 1:
+        p.error("--repeats must be at least 1")
+    return args
+
+
+def visit(context, url: str, timeout_s: float, console: list[str]) -> dict:
+    """One page load to its first pose: the harness's result, marks and resource timing."""
+    page = context.new_page()
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"[:300]))
+    page.on("pageerror", lambda e: console.append(f"pageerror: {e}"[:300]))
+    try:
+        page.goto(url, wait_until="commit")
+        result = run._wait_ready(page, timeout_s)
+        result["resources"] = page.evaluate(RESOURCES_JS)
+        result["serviceWorker"] = page.evaluate(
+            "() => !!(navigator.serviceWorker && navigator.serviceWorker.controller)"
+        )
+        return result
+    finally:
+        page.close()
+
+
+def measure(browser, base_url: str, name: str, model: str, args, log) -> dict:
+    """Cold, warm (and offline) visits of one contender in one fresh context."""
+    contender = CONTENDERS[name]
+    blocker = run.Blocker()
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.route("**/*", blocker)
+    context.add_init_script(run.READY_HOOK)
+    if contender.ours:
+        context.add_init_script(run.OURS_HOOK)
+    url = f"{base_url}{contender.page}model={model}&ttfp_clip={args.ttfp_clip}"
+    record: dict = {"contender": name, "model": model}
+    console: list[str] = []
+    try:
+        for kind in VISITS:
+            if kind == "offline":
+                if not args.offline:
+                    break
+                context.set_offline(True)
+            started = time.monotonic()
+            record[kind] = visit(context, url, args.timeout, console)
+            first = record[kind]["firstPoseMs"]
+            log(f"  {kind}: first pose {first} ms ({time.monotonic() - started:.1f} s)")
+    except Exception as error:  # one failed visit must not stop the run
+        record["error"] = f"{type(error).__name__}: {error}"[:1000]
+        log(f"  FAILED: {record['error'][:300]}")
+    finally:
+        record["blocked"] = sorted(set(blocker.blocked))
+        record["console"] = console[-10:]
+        context.close()
+    return record
+
+
+def run_browser(pw, browser_name: str, models, contenders, args, base_url, log):
+    info: dict = {"name": browser_name}
+    try:
+        build = run.get_build(browser_name)
+    except browsers.BrowserUnavailable as error:
+        info["unavailable"] = str(error)
+        log(f"browser {browser_name}: not available: {error}")
+        return info, []
+    flags = [*build.flags, *browsers.FOREGROUND_FLAGS, *run.BENCH_FLAGS]
+    browser = pw.chromium.launch(executable_path=str(build.executable), args=flags)
+    info.update(label=f"{build.label} {browser.version}", version=browser.version)
+    records = []
+    try:
+        for model in models:
+            for repeat in range(args.repeats):
+                for name in contenders:
+                    log(f"[{browser_name}] {name} / {model} / repeat {repeat + 1}")
+                    record = measure(browser, base_url, name, model, args, log)
+                    record.update(browser=browser_name, repeat=repeat)
+                    records.append(record)
+    finally:
+        browser.close()
+    return info, records
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    if args.from_raw:
+        return finish(args, json.loads(args.from_raw.read_text()))
+    models = [m for m in args.models.split(",") if m]
+    contenders = [c for c in args.contenders.split(",") if c]
+    stage_args = argparse.Namespace(
+        stage=args.stage,
+        dist=args.dist,
+        media=args.media,
+        max_side=args.max_side,
+        ttfp_clip=args.ttfp_clip,
+    )
+    with_ours = any(CONTENDERS[c].ours for c in contenders)
+    run.stage(stage_args, models, [], with_ours)
+    server, base_url = serve_in_background(args.stage)
+    from playwright.sync_api import sync_playwright
+
+    def log(message: str) -> None:
+        print(message, flush=True)
+
+    load_before = os.getloadavg()[0]
+    started = time.monotonic()
+    records: list[dict] = []
+    infos: list[dict] = []
+    try:
+        with sync_playwright() as pw:
+            for name in [b for b in args.browsers.split(",") if b]:
+                info, browser_records = run_browser(
+                    pw, name, models, contenders, args, base_url, log
+                )
+                infos.append(info)
+                records += browser_records
+    finally:
+        server.shutdown()
+    raw = {
+        "records": records,
+        "browsers": infos,
+        "config": {
+            "models": models,
+            "contenders": contenders,
+            "repeats": args.repeats,
+            "offline": args.offline,
+            "ttfp_clip": args.ttfp_clip,
+            "wall_s": round(time.monotonic() - started, 1),
+            "load_average_1m_before": round(load_before, 2),
+            "load_average_1m_after": round(os.getloadavg()[0], 2),
+            "measured_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
+        },
+        "machine": machine.describe(),
+    }
+    (args.stage.parent / f"{args.name}_raw.json").write_text(json.dumps(raw))
+    return finish(args, raw)
+
+
+def finish(args: argparse.Namespace, raw: dict) -> int:
+    summary = startup_report.summarise(raw)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / f"{args.name}.json").write_text(json.dumps(summary, indent=1))
+    text = startup_report.document(summary)
+    (args.out / f"{args.name}.md").write_text(text)
+    print(text)
+    print(f"wrote {args.name}.json and {args.name}.md in {args.out}")
+    return 0 if all("error" not in r for r in raw["records"]) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
