@@ -3,11 +3,16 @@ on short real inputs."""
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import os
+import re
+import signal
 import subprocess
 import sys
+import time
+from itertools import islice
 from pathlib import Path
 
 import av
@@ -16,8 +21,19 @@ import pytest
 from blazepose.analysis import Analyzer, analyze_frames
 from blazepose.joint_angles import ANGLE_NAMES
 from blazepose.pose_classifier import sample_from_landmarks, samples_to_csv
-from blazepose.recording import csv_header
+from blazepose.recording import csv_header, csv_row, frame_json, to_csv
 from blazepose_tools.media_input import iter_video
+from blazepose_tools.track_output import CsvWriter, JsonWriter, OutputFile
+from damaged_media import (
+    grey_frames,
+    write_audio_only,
+    write_header_only_mp4,
+    write_large_photo,
+    write_mjpeg,
+    write_oversized_png,
+    write_truncated_mp4,
+    write_unknown_codec_avi,
+)
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,7 +81,9 @@ def test_track_video_writes_the_issue_format(
     out = tmp_path / "out.json"
     done = run_cli(str(short_clip), "--model", "lite", "--json", str(out))
     assert done.returncode == 0, done.stderr
-    assert "fps" in done.stderr.splitlines()[-1]
+    # stderr is not a terminal: no progress bar, only the summary line.
+    assert len(done.stderr.splitlines()) == 1 and "fps" in done.stderr
+    assert not (tmp_path / "out.json.part").exists()
     document = json.loads(out.read_text())
     assert set(document) == {"model", "width", "height", "frames"}
     assert (document["model"], document["width"], document["height"]) == ("lite", 176, 144)
@@ -109,20 +127,188 @@ def test_track_image_and_folder(models: None, media_dir: Path, tmp_path: Path) -
     assert all(f["landmarks"] is not None for f in frames)
 
 
-def test_unreadable_input_fails_clearly(tmp_path: Path) -> None:
-    missing = run_cli(str(tmp_path / "missing.mp4"))
-    assert missing.returncode == 2
-    assert "does not exist" in missing.stderr
+def assert_one_error_line(done: subprocess.CompletedProcess, message: str) -> None:
+    """Exit status 2, nothing on stdout, one "error:" line (no traceback) on stderr."""
+    assert done.returncode == 2, done.stderr
+    assert done.stdout == ""
+    assert len(done.stderr.splitlines()) == 1 and done.stderr.startswith("error: "), done.stderr
+    assert re.search(message, done.stderr), done.stderr
+
+
+def test_unreadable_input_fails_with_one_line(tmp_path: Path) -> None:
+    """Inputs found bad before the models load: each one line and exit status 2."""
+    assert_one_error_line(run_cli(str(tmp_path / "missing.mp4")), "input does not exist")
+    (tmp_path / "empty.mp4").write_bytes(b"")
+    assert_one_error_line(run_cli(str(tmp_path / "empty.mp4")), r"input is empty \(0 bytes\)")
     garbage = tmp_path / "garbage.mp4"
-    garbage.write_text("this is not a video")
-    broken = run_cli(str(garbage))
-    assert broken.returncode == 2
-    assert "cannot read video" in broken.stderr
+    garbage.write_bytes(bytes(range(256)) * 64)
+    assert_one_error_line(run_cli(str(garbage)), "cannot read video .*garbage.mp4: Invalid data")
+    sound = write_audio_only(tmp_path / "sound.mp4")
+    assert_one_error_line(run_cli(str(sound)), r"no video stream in .* \(streams: audio\)")
+    codec = write_unknown_codec_avi(tmp_path / "fourcc.avi")
+    assert_one_error_line(run_cli(str(codec)), "codec is not one this FFmpeg decodes")
+    huge = write_oversized_png(tmp_path / "huge.png", 20000, 20000)
+    assert_one_error_line(run_cli(str(huge)), "image too large")
     empty = tmp_path / "empty"
     empty.mkdir()
-    nothing = run_cli(str(empty))
-    assert nothing.returncode == 2
-    assert "no image files" in nothing.stderr
+    (empty / "notes.txt").write_text("not an image")
+    assert_one_error_line(run_cli(str(empty)), r"no image files in folder .* \(1 other file\)")
+    clip = write_mjpeg(tmp_path / "clip.mkv", grey_frames(3))
+    nowhere = tmp_path / "no" / "such" / "folder" / "out.json"
+    assert_one_error_line(run_cli(str(clip), "--json", str(nowhere)), "cannot write .*out.json")
+
+
+def test_video_without_a_decodable_frame_fails_with_one_line(models: None, tmp_path: Path) -> None:
+    listed = write_header_only_mp4(tmp_path / "listed.mp4", grey_frames(5))
+    out = tmp_path / "out.json"
+    done = run_cli(str(listed), "--model", "lite", "--json", str(out))
+    assert_one_error_line(done, r"no frame of .*listed.mp4 can be decoded \(none in it\)")
+    damaged = write_mjpeg(tmp_path / "damaged.mkv", grey_frames(5), damaged=range(5))
+    done = run_cli(str(damaged), "--model", "lite", "--json", str(out))
+    assert_one_error_line(done, r"can be decoded \(5 tried, Invalid data found")
+    assert list(tmp_path.glob("out.json*")) == []  # no output, not even a partial one
+
+
+@pytest.fixture(scope="module")
+def clip_frames(media_dir: Path) -> list[np.ndarray]:
+    """The first 12 frames of the carphone clip (one person, tracked from frame 0)."""
+    return [f.image for f in islice(iter_video(media_dir / "video" / f"{CLIP}.mp4"), 12)]
+
+
+def test_damaged_frames_are_skipped_and_tracking_goes_on(
+    models: None, clip_frames: list[np.ndarray], tmp_path: Path
+) -> None:
+    clip = write_mjpeg(tmp_path / "holed.mkv", clip_frames, damaged=(4, 5))
+    out, table = tmp_path / "out.json", tmp_path / "out.csv"
+    done = run_cli(str(clip), "--model", "lite", "--json", str(out), "--csv", str(table))
+    assert done.returncode == 3, done.stderr
+    lines = done.stderr.splitlines()
+    assert [line.split(" cannot")[0] for line in lines[:2]] == [
+        "warning: frame 4 (0.13 s)",
+        "warning: frame 5 (0.17 s)",
+    ]
+    assert lines[2].endswith("; 2 input frames unreadable, skipped") and len(lines) == 3
+    frames = json.loads(out.read_text())["frames"]
+    assert [f["index"] for f in frames] == [0, 1, 2, 3, 6, 7, 8, 9, 10, 11]
+    assert all(f["landmarks"] is not None for f in frames)  # on the same person after the gap
+    assert len(table.read_text().splitlines()) == 1 + len(frames)
+
+
+def test_truncated_video_keeps_the_frames_it_has(models: None, tmp_path: Path) -> None:
+    cut = write_truncated_mp4(tmp_path / "cut.mp4", grey_frames(20))
+    done = run_cli(str(cut), "--model", "lite")
+    assert done.returncode == 3, done.stderr
+    assert "of the 20 its container lists" in done.stderr and "truncated file?" in done.stderr
+    frames = json.loads(done.stdout)["frames"]  # a whole document, of what could be read
+    assert 0 < len(frames) < 20 and all(f["landmarks"] is None for f in frames)
+
+
+def test_folder_with_other_files_and_an_unreadable_image(
+    models: None, media_dir: Path, tmp_path: Path
+) -> None:
+    Image.new("RGB", (1, 1), (255, 255, 255)).save(tmp_path / "a.png")  # 1 x 1: no pose
+    (tmp_path / "b.jpg").write_bytes(b"")  # an image that cannot be read
+    Image.open(media_dir / "images" / "skimage_astronaut.png").convert("RGB").save(
+        tmp_path / "c.jpg"
+    )
+    (tmp_path / "notes.txt").write_text("shot list")
+    done = run_cli(str(tmp_path), "--model", "lite")
+    assert done.returncode == 3, done.stderr
+    warnings = [line for line in done.stderr.splitlines() if line.startswith("warning: ")]
+    assert len(warnings) == 2 and "notes.txt" in warnings[0] and "b.jpg" in warnings[1]
+    document = json.loads(done.stdout)
+    assert (document["width"], document["height"]) == (1, 1)
+    frames = document["frames"]
+    assert [(f["index"], f["landmarks"] is not None) for f in frames] == [(0, False), (2, True)]
+
+
+# Runs the CLI and prints its peak resident memory (MiB) as the last line of stderr.
+PEAK_RSS = (
+    "import resource, sys\n"
+    "from blazepose_tools.cli import main\n"
+    "status = main(sys.argv[1:])\n"
+    "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, file=sys.stderr)\n"
+    "sys.exit(status)\n"
+)
+
+
+def test_large_photo_is_tracked_in_bounded_memory(
+    models: None, media_dir: Path, tmp_path: Path
+) -> None:
+    photo = write_large_photo(
+        tmp_path / "photo.jpg", media_dir / "images" / "skimage_astronaut.png"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK_RSS, "track", str(photo), "--model", "lite"]
+        + ["--models-dir", str(MODELS)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "py")},
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert (document["width"], document["height"]) == (8000, 6000)
+    assert document["frames"][0]["landmarks"] is not None
+    # The 144 MB RGB frame and Pillow's decoded image (4 bytes a pixel) over the ~130 MB of
+    # the models and runtimes; reading through a converted copy and a bytes copy made 760 MB.
+    peak_mib = int(done.stderr.splitlines()[-1])
+    assert peak_mib < 560, f"peak RSS {peak_mib} MiB"
+
+
+def test_interrupt_keeps_the_frames_tracked(models: None, tmp_path: Path) -> None:
+    clip = write_mjpeg(tmp_path / "long.mkv", grey_frames(3000, 96, 64))
+    out = tmp_path / "out.json"
+    partial = tmp_path / "out.json.part"
+    command = [sys.executable, "-m", "blazepose_tools", "track", str(clip), "--model", "lite"]
+    process = subprocess.Popen(
+        [*command, "--json", str(out), "--models-dir", str(MODELS)],
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "py")},
+        # Ctrl-C raises KeyboardInterrupt even when this test runs with SIGINT ignored.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    deadline = time.monotonic() + 120
+    while not (partial.exists() and partial.stat().st_size > 0) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr
+    assert "interrupted: the output holds the" in stderr and "Traceback" not in stderr
+    frames = json.loads(out.read_text())["frames"]
+    assert 0 < len(frames) < 3000 and not partial.exists()
+    assert [f["index"] for f in frames] == list(range(len(frames)))
+
+
+def test_streamed_output_is_the_whole_document(tmp_path: Path) -> None:
+    """JsonWriter and CsvWriter give the bytes json.dumps and to_csv give for the whole."""
+    entries = [
+        frame_json(0, 0.0, [[0.5, 0.25, -0.1, 0.9, 0.99]] * 33, [[0.1, 0.2, 0.3]] * 33, {}),
+        frame_json(1, 33.3, None, None, {}),
+    ]
+    reps = {"exercise": "squat", "count": 1, "events": []}
+    for counting in (None, reps):
+        stream = io.StringIO()
+        writer = JsonWriter(stream, "lite")
+        for entry in entries:
+            writer.frame(176, 144, entry)
+        writer.close(counting)
+        document = {"model": "lite", "width": 176, "height": 144, "frames": entries}
+        document |= {"reps": reps} if counting else {}
+        assert stream.getvalue() == json.dumps(document, separators=(",", ":"))
+    rows = [
+        csv_row(0.0, [[0.5, 0.25, -0.1, 0.9]] * 33, None, {}, 0),
+        csv_row(33.3, None, None, {}, 1),
+    ]
+    output = OutputFile(tmp_path / "out.csv")
+    table = CsvWriter(output.file)
+    for row in rows:
+        table.row(row)
+    assert not (tmp_path / "out.csv").exists()  # only once complete
+    output.commit()
+    assert (tmp_path / "out.csv").read_text() == to_csv(rows)
+    assert not (tmp_path / "out.csv.part").exists()
 
 
 def test_track_reps_adds_angles_reps_and_csv(
@@ -166,7 +352,9 @@ def test_track_reps_adds_angles_reps_and_csv(
 
 
 def test_track_counts_with_a_classifier(models: None, short_clip: Path, tmp_path: Path) -> None:
-    first = run_cli(str(short_clip), "--model", "lite")
+    first = run_cli(str(short_clip), "--model", "lite", "--progress")
+    assert f"{NUM_FRAMES}/{NUM_FRAMES}" not in first.stdout  # stdout is the JSON alone
+    assert "frame/s" in first.stderr  # --progress: a bar even without a terminal
     frames = json.loads(first.stdout)["frames"]
     poses = [f["landmarks"] for f in frames if f["landmarks"]]
     samples = [sample_from_landmarks(f"s{i}", "up", lm) for i, lm in enumerate(poses[:4])]

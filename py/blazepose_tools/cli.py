@@ -9,12 +9,15 @@ the CPython backend and writes the landmarks and joint angles as JSON (to stdout
 exercise, --samples counts with a pose classifier trained on recorded samples (the page's
 CSV); either adds the top-level "reps" to the JSON. The analysis is blazepose.analysis's
 Analyzer, the same code the page runs on every frame.
+
+Frames are decoded, tracked and written one at a time (memory does not grow with the length of
+the video). Damaged input is tracked as far as it can be read: see EXIT_CODES.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -22,13 +25,25 @@ from typing import Any, TextIO
 
 from blazepose.analysis import Analyzer
 from blazepose.pose_classifier import ClassifierCounter, load_samples_csv
-from blazepose.recording import csv_row, frame_json, to_csv
+from blazepose.recording import csv_row, frame_json
 from blazepose.rep_counter import EXERCISES
 
-from blazepose_tools.media_input import MediaError, iter_frames, probe
+from blazepose_tools.media_input import MediaError, MediaInfo, Notice, iter_frames, probe
+from blazepose_tools.track_output import CsvWriter, JsonWriter, OutputError, OutputFile
 
-# Inputs with at least this many frames get a progress bar on stderr.
+# Inputs with at least this many frames get a progress bar on a terminal's stderr.
 PROGRESS_MIN_FRAMES = 30
+EXIT_ERROR = 2
+EXIT_PARTIAL = 3
+EXIT_INTERRUPTED = 130
+EXIT_CODES = f"""exit status:
+  0    every frame of INPUT read and tracked
+  {EXIT_ERROR}    nothing written: INPUT unreadable (missing, empty, not a video or image, no
+       decodable frame, unsupported codec), bad options or models missing; one "error:" line
+  {EXIT_PARTIAL}    output written, but some frames of INPUT could not be read (truncated video,
+       undecodable frames, unreadable images of a folder): tracked from the next good frame
+       on, a "warning:" line each, the frame "index" of a skipped frame left out
+  {EXIT_INTERRUPTED}  interrupted (Ctrl-C): the output holds the frames tracked so far"""
 
 
 def make_analyzer(args: argparse.Namespace) -> Analyzer:
@@ -46,7 +61,52 @@ def make_analyzer(args: argparse.Namespace) -> Analyzer:
     return Analyzer(args.reps, classifier)
 
 
-def track(args: argparse.Namespace, out: TextIO) -> int:
+class Reporter:
+    """Warnings and the progress bar on stderr (stdout may be the JSON). Shows the first
+    MAX_WARNINGS warnings and counts the rest; adds up the input frames lost."""
+
+    MAX_WARNINGS = 10
+
+    def __init__(self, progress: Any) -> None:
+        self.progress = progress
+        self.frames_lost = 0
+        self.warnings = 0
+
+    def notice(self, notice: Notice) -> None:
+        self.frames_lost += notice.frames_lost
+        self.warnings += 1
+        if self.warnings <= self.MAX_WARNINGS:
+            self.progress.write(f"warning: {notice.message}", file=sys.stderr)
+
+    def summary(self) -> str:
+        parts = []
+        if self.frames_lost:
+            lost = self.frames_lost
+            parts.append(f"{lost} input frame{'s' if lost > 1 else ''} unreadable, skipped")
+        if self.warnings > self.MAX_WARNINGS:
+            parts.append(f"{self.warnings - self.MAX_WARNINGS} more warnings not shown")
+        return "".join(f"; {part}" for part in parts)
+
+
+def show_progress(args: argparse.Namespace, info: MediaInfo) -> bool | None:
+    """tqdm's `disable`: --progress / --no-progress, else only on a terminal (None) and for
+    inputs long enough to need it."""
+    if args.progress is not None:
+        return not args.progress
+    if info.frame_count is not None and info.frame_count < PROGRESS_MIN_FRAMES:
+        return True
+    return None
+
+
+def track_frames(
+    args: argparse.Namespace,
+    info: MediaInfo,
+    analyzer: Analyzer,
+    document: JsonWriter,
+    table: CsvWriter | None,
+) -> tuple[int, Reporter, bool]:
+    """Tracks INPUT frame by frame into the writers: (frames with a pose, the warnings,
+    whether Ctrl-C stopped it after some frames)."""
     # Imported here so that `--help` and input errors do not pay for onnxruntime's start-up.
     from blazepose.tracker import PoseTracker, TrackerOptions
     from tqdm import tqdm
@@ -54,62 +114,83 @@ def track(args: argparse.Namespace, out: TextIO) -> int:
     from blazepose_tools.driver import track_frame
     from blazepose_tools.onnx_backend import OnnxBackend
 
-    analyzer = make_analyzer(args)  # first: a bad samples file is reported at once
-    info = probe(args.input, folder_fps=args.fps)
-    static = args.static or info.kind == "image"
     backend = OnnxBackend(args.model, landmarks_only=True, models_dir=args.models_dir)
+    static = args.static or info.kind == "image"
     tracker = PoseTracker(TrackerOptions(static_image_mode=static, smooth_landmarks=args.smooth))
+    found = 0
+    with tqdm(total=info.frame_count, unit="frame", disable=show_progress(args, info)) as bar:
+        report = Reporter(bar)
+        try:
+            for frame in iter_frames(args.input, args.fps, notify=report.notice):
+                height, width = frame.image.shape[:2]
+                result = track_frame(tracker, backend, frame.image, width, height, frame.time_ms)
+                analysis = analyzer.update(result, width, height, frame.time_ms)
+                lms = result.landmarks if result is not None else None
+                world = result.world_landmarks if result is not None else None
+                angles = analysis.angles
+                document.frame(
+                    width, height, frame_json(frame.index, frame.time_ms, lms, world, angles)
+                )
+                if table:
+                    table.row(csv_row(frame.time_ms, lms, world, angles, analysis.count))
+                found += lms is not None
+                bar.update(1)
+        except KeyboardInterrupt:
+            if document.frames == 0:
+                raise
+            return found, report, True
+    return found, report, False
 
-    frames: list[dict[str, Any]] = []
-    rows: list[list[Any]] = []
-    width = height = None
-    show_progress = info.frame_count is None or info.frame_count >= PROGRESS_MIN_FRAMES
-    started = time.perf_counter()
-    with tqdm(total=info.frame_count, unit="frame", disable=not show_progress) as progress:
-        for frame in iter_frames(args.input, folder_fps=args.fps):
-            image_h, image_w = frame.image.shape[:2]
-            if width is None:
-                width, height = image_w, image_h
-            result = track_frame(tracker, backend, frame.image, image_w, image_h, frame.time_ms)
-            analysis = analyzer.update(result, image_w, image_h, frame.time_ms)
-            lms = result.landmarks if result is not None else None
-            world = result.world_landmarks if result is not None else None
-            frames.append(frame_json(frame.index, frame.time_ms, lms, world, analysis.angles))
-            if args.csv:
-                rows.append(csv_row(frame.time_ms, lms, world, analysis.angles, analysis.count))
-            progress.update(1)
-    elapsed = time.perf_counter() - started
 
-    document: dict[str, Any] = {
-        "model": args.model,
-        "width": width,
-        "height": height,
-        "frames": frames,
-    }
-    counting = analyzer.exercise is not None
-    if counting:
-        document["reps"] = analyzer.reps()
-    if args.csv:
-        Path(args.csv).write_text(to_csv(rows))
-    if args.json:
-        Path(args.json).write_text(json.dumps(document, separators=(",", ":")))
-    else:
-        json.dump(document, out, separators=(",", ":"))
-        out.write("\n")
-    found = sum(f["landmarks"] is not None for f in frames)
-    fps = len(frames) / elapsed if elapsed > 0 else float("inf")
+def track(args: argparse.Namespace, out: TextIO) -> int:
+    analyzer = make_analyzer(args)  # first: a bad samples file is reported at once
+    info = probe(args.input, folder_fps=args.fps)  # a bad input too, before the models load
+    files: list[OutputFile] = []
+    try:
+        json_file = OutputFile(args.json) if args.json else None
+        files += [json_file] if json_file else []
+        csv_file = OutputFile(args.csv) if args.csv else None
+        files += [csv_file] if csv_file else []
+        document = JsonWriter(json_file.file if json_file else out, args.model)
+        table = CsvWriter(csv_file.file) if csv_file else None
+        started = time.perf_counter()
+        found, report, interrupted = track_frames(args, info, analyzer, document, table)
+        elapsed = time.perf_counter() - started
+        counting = analyzer.exercise is not None
+        document.close(analyzer.reps() if counting else None)
+        if json_file is None:
+            out.write("\n")
+            out.flush()
+        for file in files:
+            file.commit()
+    except BaseException:
+        for file in files:
+            file.discard()
+        raise
+
+    frames = document.frames
+    fps = frames / elapsed if elapsed > 0 else float("inf")
     reps = f", {analyzer.count} reps of {analyzer.exercise}" if counting else ""
+    if interrupted:
+        print(f"interrupted: the output holds the {frames} frames tracked so far", file=sys.stderr)
     print(
-        f"{len(frames)} frames, pose on {found}{reps}, {fps:.1f} fps ({args.model})",
+        f"{frames} frames, pose on {found}{reps}, {fps:.1f} fps ({args.model}){report.summary()}",
         file=sys.stderr,
     )
-    return 0
+    if interrupted:
+        return EXIT_INTERRUPTED
+    return EXIT_PARTIAL if report.frames_lost else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="blazepose", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    track_p = commands.add_parser("track", help="track the pose through a video or images")
+    track_p = commands.add_parser(
+        "track",
+        help="track the pose through a video or images",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     track_p.add_argument("input", help="video file, image file, or folder of images")
     track_p.add_argument("--model", choices=("lite", "full", "heavy"), default="full")
     track_p.add_argument("--json", metavar="OUT", help="write the result here (default: stdout)")
@@ -144,19 +225,35 @@ def build_parser() -> argparse.ArgumentParser:
         "--fps", type=float, default=30.0, help="frame rate of a folder of images (default 30)"
     )
     track_p.add_argument("--models-dir", default="models", help="folder of the .onnx models")
+    track_p.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        help="progress bar on stderr (default: when stderr is a terminal)",
+    )
     return parser
+
+
+def error_line(error: BaseException) -> str:
+    """One line for an error: an OSError's file and reason without errno, else its text."""
+    if isinstance(error, OSError) and error.filename and error.strerror:
+        return f"{error.filename}: {error.strerror}"
+    return str(error) or type(error).__name__
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return track(args, sys.stdout)
-    except MediaError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    except (FileNotFoundError, ValueError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    except BrokenPipeError:
+        # The reader of stdout went away (`| head`): nothing more to say to it.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_ERROR
+    except (MediaError, OutputError, OSError, ValueError) as error:
+        print(f"error: {error_line(error)}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("interrupted before the first frame was tracked: nothing written", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":
