@@ -22,7 +22,8 @@ from blazepose.analysis import Analyzer, analyze_frames
 from blazepose.joint_angles import ANGLE_NAMES
 from blazepose.pose_classifier import sample_from_landmarks, samples_to_csv
 from blazepose.recording import csv_header, csv_row, frame_json, to_csv
-from blazepose_tools.media_input import iter_video
+from blazepose_tools.cli import Reporter
+from blazepose_tools.media_input import Notice, iter_video
 from blazepose_tools.track_output import CsvWriter, JsonWriter, OutputFile
 from damaged_media import (
     grey_frames,
@@ -35,6 +36,7 @@ from damaged_media import (
     write_unknown_codec_avi,
 )
 from PIL import Image
+from tqdm import tqdm
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "models"
@@ -279,6 +281,15 @@ def test_interrupt_keeps_the_frames_tracked(models: None, tmp_path: Path) -> Non
     frames = json.loads(out.read_text())["frames"]
     assert 0 < len(frames) < 3000 and not partial.exists()
     assert [f["index"] for f in frames] == list(range(len(frames)))
+
+
+def test_warnings_past_ten_are_counted_not_shown(capsys: pytest.CaptureFixture[str]) -> None:
+    report = Reporter(tqdm(disable=True))
+    for index in range(13):
+        report.notice(Notice(f"frame {index} cannot be decoded, skipped", 1))
+    report.notice(Notice("skipping files that are not images (1): notes.txt", 0))
+    assert len(capsys.readouterr().err.splitlines()) == Reporter.MAX_WARNINGS
+    assert report.summary() == "; 13 input frames unreadable, skipped; 4 more warnings not shown"
 
 
 def test_streamed_output_is_the_whole_document(tmp_path: Path) -> None:

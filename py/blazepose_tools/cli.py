@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -245,9 +246,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return track(args, sys.stdout)
     except BrokenPipeError:
-        # The reader of stdout went away (`| head`): nothing more to say to it.
+        # The reader of stdout went away (`| head`): end quietly, with the status a shell
+        # gives a process that SIGPIPE ended.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_ERROR
+        return 128 + signal.SIGPIPE
     except (MediaError, OutputError, OSError, ValueError) as error:
         print(f"error: {error_line(error)}", file=sys.stderr)
         return EXIT_ERROR
