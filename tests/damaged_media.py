@@ -52,10 +52,12 @@ def write_mjpeg(
     return path
 
 
-def write_truncated_mp4(path: Path, frames: Sequence[np.ndarray]) -> Path:
-    """An MP4 with its index first (faststart), cut in the middle of its frame data: what an
-    interrupted download or copy leaves. Returns the path; the whole file had len(frames)."""
-    whole = write_mjpeg(path.with_suffix(".whole.mp4"), frames, options={"movflags": "faststart"})
+def write_truncated(path: Path, frames: Sequence[np.ndarray]) -> Path:
+    """A video cut in the middle of its frame data: what an interrupted download or copy
+    leaves. An MP4 gets its index first (faststart) so the cut keeps it: the frame count
+    survives; a Matroska file keeps the duration in its header. The whole had len(frames)."""
+    options = {"movflags": "faststart"} if path.suffix == ".mp4" else {}
+    whole = write_mjpeg(path.with_suffix(".whole" + path.suffix), frames, options=options)
     data = whole.read_bytes()
     path.write_bytes(data[: len(data) // 2])
     return path

@@ -32,7 +32,7 @@ from damaged_media import (
     write_large_photo,
     write_mjpeg,
     write_oversized_png,
-    write_truncated_mp4,
+    write_truncated,
     write_unknown_codec_avi,
 )
 from PIL import Image
@@ -197,7 +197,7 @@ def test_damaged_frames_are_skipped_and_tracking_goes_on(
 
 
 def test_truncated_video_keeps_the_frames_it_has(models: None, tmp_path: Path) -> None:
-    cut = write_truncated_mp4(tmp_path / "cut.mp4", grey_frames(20))
+    cut = write_truncated(tmp_path / "cut.mp4", grey_frames(20))
     done = run_cli(str(cut), "--model", "lite")
     assert done.returncode == 3, done.stderr
     assert "of the 20 its container lists" in done.stderr and "truncated file?" in done.stderr

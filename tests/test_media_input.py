@@ -15,7 +15,7 @@ from damaged_media import (
     write_header_only_mp4,
     write_mjpeg,
     write_oversized_png,
-    write_truncated_mp4,
+    write_truncated,
     write_unknown_codec_avi,
 )
 from PIL import Image
@@ -79,8 +79,9 @@ def test_undecodable_frames_are_skipped_and_the_next_ones_read(tmp_path: Path) -
     assert "frame 4 (0.13 s) cannot be decoded" in notices[0].message
 
 
-def test_truncated_video_is_read_up_to_its_end(tmp_path: Path) -> None:
-    frames, notices = collect(write_truncated_mp4(tmp_path / "cut.mp4", grey_frames(20)))
+@pytest.mark.parametrize("suffix", [".mp4", ".mkv"])  # frame count; duration
+def test_truncated_video_is_read_up_to_its_end(tmp_path: Path, suffix: str) -> None:
+    frames, notices = collect(write_truncated(tmp_path / f"cut{suffix}", grey_frames(20)))
     assert 0 < len(frames) < 20
     assert [f.index for f in frames] == list(range(len(frames)))
     assert "truncated file?" in notices[-1].message

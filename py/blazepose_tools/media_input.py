@@ -216,54 +216,79 @@ def iter_video(path: str | Path, notify: Notify = _ignore) -> Iterator[Frame]:
     notices = _Notices(notify)
     with container:
         stream.thread_type = "AUTO"
-        rate = stream.average_rate or stream.guessed_rate or Fraction(30)
-        first_pts = None
+        frame_s = 1 / float(stream.average_rate or stream.guessed_rate or Fraction(30))
+        first_pts = end_s = stopped = None
         index = 0  # frames decoded + packets skipped
         packets = container.demux(stream)
         while True:
             try:
-                packet = next(packets)
-            except StopIteration:
-                break
+                packet = next(packets, None)
             except av.FFmpegError as error:
-                notices.add(
-                    Notice(f"{path} cannot be read past frame {index}: {_reason(error)}", 0)
-                )
+                stopped = notices.first_error = notices.first_error or _reason(error)
+                break
+            if packet is None:
                 break
             try:
                 frames = packet.decode()
             except av.FFmpegError as error:
                 if packet.size:  # not the final flush
-                    at = (
-                        f" ({float(packet.pts * packet.time_base):.2f} s)"
-                        if packet.pts is not None
-                        else ""
-                    )
-                    reason = _reason(error)
-                    message = f"frame {index}{at} cannot be decoded, skipped: {reason}"
-                    notices.add(Notice(message, 1), reason)
+                    notices.add(_skipped(index, packet, _reason(error)), _reason(error))
                     index += 1
                 continue
             for frame in frames:
                 if frame.pts is not None and frame.time_base is not None:
-                    if first_pts is None:
-                        first_pts = frame.pts
+                    first_pts = frame.pts if first_pts is None else first_pts
                     time_ms = float((frame.pts - first_pts) * frame.time_base * 1000)
+                    end_s = float(frame.pts * frame.time_base) + frame_s
                 else:
-                    time_ms = index * 1000.0 / float(rate)
+                    time_ms = index * 1000.0 * frame_s
                 image = frame.to_ndarray(format="rgb24")
                 notices.frame_out()
                 yield Frame(index, time_ms, image)
                 index += 1
         if notices.held is not None:
             raise notices.nothing_read(str(path))
-        if stream.frames and index < stream.frames:
-            missing = stream.frames - index
-            message = (
-                f"{path} ends after frame {index - 1} of the {stream.frames} its container "
-                f"lists ({_plural(missing, 'frame')} missing: truncated file?)"
-            )
-            notify(Notice(message, missing))
+        early_end = _early_end(stream, index, end_s, frame_s)
+        if early_end is None and stopped:
+            early_end = Notice(f"cannot be read past frame {index - 1}: {stopped}", 1)
+        if early_end is not None:
+            notify(Notice(f"{path} {early_end.message}", early_end.frames_lost))
+
+
+def _skipped(index: int, packet: av.Packet, reason: str) -> Notice:
+    at = f" ({float(packet.pts * packet.time_base):.2f} s)" if packet.pts is not None else ""
+    return Notice(f"frame {index}{at} cannot be decoded, skipped: {reason}", 1)
+
+
+def _listed_end_s(stream: av.VideoStream) -> float | None:
+    """Where the container says the video stream ends, in seconds (Matroska: a tag)."""
+    start = float((stream.start_time or 0) * stream.time_base) if stream.time_base else 0.0
+    if stream.duration and stream.time_base:
+        return start + float(stream.duration * stream.time_base)
+    hours, _, rest = stream.metadata.get("DURATION", "").partition(":")
+    minutes, _, seconds = rest.partition(":")
+    try:
+        return start + int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+    except ValueError:
+        return None
+
+
+def _early_end(
+    stream: av.VideoStream, count: int, end_s: float | None, frame_s: float
+) -> Notice | None:
+    """A video read to its end short of what its container lists: by the frame count (MP4,
+    AVI), else by the duration (1.5 frames of slack), with the frames missing."""
+    listed_s = None if stream.frames else _listed_end_s(stream)
+    if stream.frames:
+        missing = stream.frames - count
+        where = f"after frame {count - 1} of the {stream.frames}"
+    elif listed_s is not None and end_s is not None and end_s + 1.5 * frame_s < listed_s:
+        missing = round((listed_s - end_s) / frame_s)
+        where = f"at {end_s:.2f} s of the {listed_s:.2f} s"
+    else:
+        return None
+    lost = f"{_plural(missing, 'frame')} missing: truncated file?"
+    return Notice(f"ends {where} its container lists ({lost})", missing) if missing > 0 else None
 
 
 def iter_folder(
