@@ -5,10 +5,11 @@ of shape (H, W, 3) with its index and a timestamp in milliseconds, one at a time
 video is never held in memory.
 
 Damaged input is read as far as it goes. A frame that cannot be decoded is skipped (the next
-good frame follows), a video that ends before the frame count its container lists is read up
-to its end, an image of a folder that cannot be read is skipped; each is reported to the
-caller's `notify` as a Notice with the number of frames lost. Input with no readable frame at
-all raises MediaError (one line, the reason), as does a missing, empty or unsupported file.
+good frame follows), a video that ends before the frame count or duration its container
+lists is read up to its end, an image of a folder that cannot be read is skipped; each is
+reported to the caller's `notify` as a Notice with the number of frames lost. Input with no
+readable frame at all raises MediaError (one line, the reason), as does a missing, empty or
+unsupported file.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".
 # Frame rate assumed for a folder of images when the caller gives none.
 DEFAULT_FOLDER_FPS = 30.0
 # Rows copied out of Pillow at a time: the decoded image and the array are the only full-size
-# buffers (no converted copy, no bytes copy), so an 8000 x 6000 photo peaks near 340 MB.
+# buffers (no converted copy, no bytes copy): reading an 8000 x 6000 photo peaks near 340 MB.
 _IMAGE_BAND_ROWS = 256
 
 
