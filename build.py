@@ -179,7 +179,10 @@ def main(argv: list[str]) -> int:
     serve_p.add_argument("--host", default="127.0.0.1")
     serve_p.add_argument("--port", type=int, default=8000)
     serve_p.add_argument(
-        "--no-isolation", action="store_true", help="omit COOP/COEP (as a plain static host would)"
+        "--no-isolation",
+        action="store_true",
+        help="send no COOP/COEP/CSP headers, like a host that cannot set them "
+        "(the service worker adds them from the second load on)",
     )
     sub.add_parser(
         "test", help="build, lint and run the whole test suite (extra options go to pytest)"

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import ast
+import gzip
+import hashlib
+import json
+import os
 import sys
 import zipfile
 from pathlib import Path
 
+import brotli
 import pytest
 from blazepose.contract import render_js
 from blazepose_tools.site_build import ORT_FILES, PYODIDE_FILES, assemble_dist, package_files
+from blazepose_tools.site_headers import read_headers_file, site_headers
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "py" / "blazepose"
@@ -86,6 +92,7 @@ def project(tmp_path: Path) -> Path:
     # The whole folder ships, without looking at imports (the test above checks those).
     write(root / "py" / "blazepose" / "uses_numpy.py", "import numpy\n")
     write(root / "py" / "blazepose" / "__pycache__" / "rect.cpython-311.pyc", "")
+    write(root / "web" / "service-worker.js", (ROOT / "web" / "service-worker.js").read_text())
     return root
 
 
@@ -126,3 +133,67 @@ def test_assemble_dist_names_missing_inputs(project: Path, tmp_path: Path) -> No
     (project / "node_modules" / "pyodide" / "pyodide.asm.wasm").unlink()
     with pytest.raises(FileNotFoundError, match="pyodide.asm.wasm"):
         assemble_dist(project, tmp_path / "dist")
+
+
+def test_no_source_maps_and_precompressed_copies(project: Path, tmp_path: Path) -> None:
+    """dist/ ships no .map file; compressible files get .br/.gz copies that decompress to the
+    original (and are redone when it changes); tiny or incompressible files get none."""
+    pyscript = project / "node_modules" / "@pyscript" / "core" / "dist"
+    write(pyscript / "core.js.map", "{}")
+    write(pyscript / "chunk-1.js", "export const x = 1;\n" * 400)
+    write(pyscript / "chunk-1.js.map", "{}")
+    write(project / "web" / "big.js", "// padding\n" * 500)
+    (project / "models" / "pose_detection.onnx").write_bytes(bytes(range(256)) * 64)
+    # Incompressible: no copy is worth keeping.
+    noise = b"".join(hashlib.sha256(i.to_bytes(4, "little")).digest() for i in range(200))
+    (project / "static" / "noise.wasm").write_bytes(noise)
+    dist = tmp_path / "dist"
+    assemble_dist(project, dist)
+    files = {p.relative_to(dist).as_posix() for p in dist.rglob("*") if p.is_file()}
+    assert not [f for f in files if f.endswith(".map")]
+    for name in ("vendor/pyscript/chunk-1.js", "big.js", "models/pose_detection.onnx"):
+        original = (dist / name).read_bytes()
+        assert brotli.decompress((dist / f"{name}.br").read_bytes()) == original
+        assert gzip.decompress((dist / f"{name}.gz").read_bytes()) == original
+    assert "static/noise.wasm.br" not in files and "static/noise.wasm.gz" not in files
+    assert "index.html.br" not in files  # under MIN_BYTES
+    # A changed original gets new copies.
+    write(project / "web" / "big.js", "// other padding\n" * 500)
+    os.utime(project / "web" / "big.js", (1, 1))  # even with an older modification time
+    assemble_dist(project, dist)
+    assert brotli.decompress((dist / "big.js.br").read_bytes()) == (dist / "big.js").read_bytes()
+
+
+def test_service_worker_and_headers_from_the_built_files(project: Path, tmp_path: Path) -> None:
+    write(project / "web" / "example.html", "<script>console.log(1)</script>")
+    dist = tmp_path / "dist"
+    assemble_dist(project, dist)
+    facts = service_worker_facts(dist)
+    site = {
+        p.relative_to(dist).as_posix()
+        for p in dist.rglob("*")
+        if p.is_file() and p.suffix not in (".br", ".gz") and p.name not in ("_headers",)
+    } - {"service-worker.js"}
+    assert set(facts["files"]) == site
+    for name, digest in facts["files"].items():
+        assert hashlib.sha256((dist / name).read_bytes()).hexdigest() == digest
+    assert "models/pose_detection.onnx" not in facts["precache"]
+    assert "index.html" in facts["precache"] and "python.zip" in facts["precache"]
+    assert facts["headers"] == read_headers_file(dist / "_headers") == site_headers(dist)
+    assert "'sha256-" in facts["headers"]["Content-Security-Policy"]
+    # A new model is a new version; the same inputs give the same one.
+    version = facts["version"]
+    assemble_dist(project, dist)
+    assert service_worker_facts(dist)["version"] == version
+    (project / "models" / "pose_detection.onnx").write_bytes(b"other model")
+    assemble_dist(project, dist)
+    assert service_worker_facts(dist)["version"] != version
+
+
+def service_worker_facts(dist: Path) -> dict:
+    line = next(
+        line
+        for line in (dist / "service-worker.js").read_text(encoding="utf-8").splitlines()
+        if line.startswith("const BUILD = ")
+    )
+    return json.loads(line.removeprefix("const BUILD = ").removesuffix(";"))

@@ -8,11 +8,14 @@ Layout of dist/:
     vendor/pyodide/    the Pyodide core (no packages: the page's Python is standard library only)
     vendor/ort/        onnxruntime-web: the WASM-only build (default) and the WebGPU build
     models/            *.onnx and manifest.json
+    service-worker.js  web/service-worker.js with this build's facts (offline_build)
+    _headers           the headers every response should carry (site_headers)
+    *.br, *.gz         precompressed copies (precompress), sent with Content-Encoding
     python.zip         the whole py/blazepose package (unpacked by PyScript's `files`); it is
                        standard library only (tests/test_site_build.py checks every import)
 
-Re-running is cheap: files whose size and modification time match are not copied again,
-and files that no longer belong to the site are removed.
+Source maps are not shipped. Re-running is cheap: files whose size and modification time
+match are not copied (nor compressed) again, and files that no longer belong are removed.
 """
 
 from __future__ import annotations
@@ -23,6 +26,10 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from blazepose.contract import render_js
+
+from blazepose_tools.offline_build import SERVICE_WORKER, build_facts, render_service_worker
+from blazepose_tools.precompress import precompress
+from blazepose_tools.site_headers import HEADERS_FILE, render_headers_file, site_headers
 
 PYODIDE_FILES = (
     "pyodide.mjs",
@@ -88,7 +95,7 @@ def _tree(directory: Path) -> dict[str, Path]:
     return {
         p.relative_to(directory).as_posix(): p
         for p in sorted(directory.rglob("*"))
-        if p.is_file() and "__pycache__" not in p.parts
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".map"
     }
 
 
@@ -97,6 +104,7 @@ def site_plan(root: Path) -> dict[str, Path]:
     node = root / "node_modules"
     plan: dict[str, Path] = {}
     plan.update(_tree(root / "web"))
+    plan.pop(SERVICE_WORKER, None)  # rendered with the build's facts by assemble_dist
     plan.update({f"static/{k}": v for k, v in _tree(root / "static").items()})
     plan.update({f"vendor/pyscript/{k}": v for k, v in _tree(node / "@pyscript/core/dist").items()})
     plan.update({f"vendor/pyodide/{n}": node / "pyodide" / n for n in PYODIDE_FILES})
@@ -113,6 +121,19 @@ def site_plan(root: Path) -> dict[str, Path]:
     return plan
 
 
+def finish_site(dist: Path, site: Iterable[str], worker_template: str) -> set[str]:
+    """Adds what the files `site` (paths in `dist`) need to be served: _headers, the service
+    worker with their hashes, precompressed copies. Returns every path of the finished site."""
+    site = sorted(site)
+    headers = site_headers(dist)
+    _write_text(dist / HEADERS_FILE, render_headers_file(headers))
+    facts = build_facts(dist, site, headers)
+    _write_text(dist / SERVICE_WORKER, render_service_worker(worker_template, facts))
+    served = [*site, SERVICE_WORKER]
+    copies = precompress([dist / rel for rel in served])
+    return {*served, HEADERS_FILE} | {c.relative_to(dist).as_posix() for c in copies}
+
+
 def assemble_dist(root: Path, dist: Path) -> None:
     """Builds (or refreshes) the static site for `root` in `dist`."""
     root, dist = Path(root), Path(dist)
@@ -122,10 +143,12 @@ def assemble_dist(root: Path, dist: Path) -> None:
         _copy(source, dist / rel)
     _write_zip(dist / "python.zip", package_files(root / "py" / "blazepose"))
     _write_text(dist / "contract.js", render_js())
-    keep = set(plan) | {"python.zip", "contract.js"}
-    for rel in _tree(dist):
-        if rel not in keep:
-            (dist / rel).unlink()
+    site = sorted(set(plan) | {"python.zip", "contract.js"})
+    worker = (root / "web" / SERVICE_WORKER).read_text(encoding="utf-8")
+    keep = finish_site(dist, site, worker)
+    for path in sorted(p for p in dist.rglob("*") if p.is_file()):
+        if path.relative_to(dist).as_posix() not in keep:
+            path.unlink()
     for directory in sorted((p for p in dist.rglob("*") if p.is_dir()), reverse=True):
         if not any(directory.iterdir()):
             directory.rmdir()

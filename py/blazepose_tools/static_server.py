@@ -1,16 +1,24 @@
-"""A static file server for dist/: correct MIME types and cross-origin isolation headers.
+"""A static file server for dist/ that behaves like a good static host: correct MIME types,
+precompressed .br/.gz copies sent with Content-Encoding, and the site's headers.
 
-ONNX Runtime Web needs SharedArrayBuffer for WASM threads, which Chromium only grants to
-cross-origin isolated pages (COOP same-origin + COEP require-corp). Pyodide hangs when
-``.wasm`` is not served as ``application/wasm``.
+The headers come from dist/_headers (written by site_build: cross-origin isolation and the
+Content-Security-Policy). ONNX Runtime Web needs SharedArrayBuffer for WASM threads, which
+Chromium only grants to cross-origin isolated pages (COOP same-origin + COEP require-corp).
+With ``isolate=False`` the server sends none of them, standing for a host that cannot set
+headers (GitHub Pages); the site's service worker adds them from the second load on.
+Pyodide hangs when ``.wasm`` is not served as ``application/wasm``.
 """
 
 from __future__ import annotations
 
+import email.utils
 import functools
 import http.server
+import os
 import threading
 from pathlib import Path
+
+from blazepose_tools.site_headers import HEADERS_FILE, ISOLATION_HEADERS, read_headers_file
 
 MIME_TYPES = {
     ".mjs": "text/javascript",
@@ -31,22 +39,66 @@ MIME_TYPES = {
     ".webm": "video/webm",
     ".svg": "image/svg+xml",
 }
+# Accept-Encoding token -> suffix of the precompressed copy, in order of preference.
+ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
 
-ISOLATION_HEADERS = {
-    "Cross-Origin-Opener-Policy": "same-origin",
-    "Cross-Origin-Embedder-Policy": "require-corp",
-    "Cross-Origin-Resource-Policy": "same-origin",
-}
+
+def accepted_encodings(header: str | None) -> set[str]:
+    """The codings an Accept-Encoding header allows (q=0 excludes one)."""
+    accepted = set()
+    for part in (header or "").split(","):
+        name, _, params = part.partition(";")
+        params = params.strip()
+        try:
+            q = float(params.removeprefix("q=")) if params.startswith("q=") else 1.0
+        except ValueError:
+            continue
+        if name.strip() and q > 0:
+            accepted.add(name.strip().lower())
+    return accepted
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
-    isolate = True
+    site_headers: dict[str, str] = {}
+
+    def send_head(self):  # type: ignore[override]
+        path = self.translate_path(self.path)
+        if os.path.isdir(path) or not os.path.isfile(path):
+            return super().send_head()  # directory index, redirects and 404 as before
+        accepted = accepted_encodings(self.headers.get("Accept-Encoding"))
+        encoding, served = None, path
+        for name, suffix in ENCODINGS:
+            if name in accepted and os.path.isfile(path + suffix):
+                encoding, served = name, path + suffix
+                break
+        try:
+            f = open(served, "rb")  # noqa: SIM115 (closed by the caller, as in the base class)
+        except OSError:
+            self.send_error(404, "File not found")
+            return None
+        stat = os.fstat(f.fileno())
+        modified = email.utils.formatdate(os.stat(path).st_mtime, usegmt=True)
+        if self.headers.get("If-Modified-Since") == modified and not self.headers.get(
+            "If-None-Match"
+        ):
+            f.close()
+            self.send_response(304)
+            self.end_headers()
+            return None
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Length", str(stat.st_size))
+        self.send_header("Last-Modified", modified)
+        self.send_header("Vary", "Accept-Encoding")
+        if encoding:
+            self.send_header("Content-Encoding", encoding)
+        self.end_headers()
+        return f
 
     def end_headers(self) -> None:
-        if self.isolate:
-            for name, value in ISOLATION_HEADERS.items():
-                self.send_header(name, value)
+        for name, value in self.site_headers.items():
+            self.send_header(name, value)
         self.send_header("Cache-Control", "no-cache")
         super().end_headers()
 
@@ -59,11 +111,20 @@ class _Server(http.server.ThreadingHTTPServer):
     allow_reuse_address = True
 
 
+def headers_for(directory: Path, isolate: bool) -> dict[str, str]:
+    """What a site in `directory` is served with: its _headers file (or just cross-origin
+    isolation where it has none); nothing with `isolate` False, like a host without headers."""
+    if not isolate:
+        return {}
+    headers_file = Path(directory) / HEADERS_FILE
+    return read_headers_file(headers_file) if headers_file.is_file() else dict(ISOLATION_HEADERS)
+
+
 def make_server(
     directory: Path, host: str = "127.0.0.1", port: int = 0, isolate: bool = True
 ) -> http.server.ThreadingHTTPServer:
     """A server for ``directory``; port 0 picks a free port (see ``server.server_address``)."""
-    handler = type("Handler", (_Handler,), {"isolate": isolate})
+    handler = type("Handler", (_Handler,), {"site_headers": headers_for(directory, isolate)})
     return _Server((host, port), functools.partial(handler, directory=str(directory)))
 
 
