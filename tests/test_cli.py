@@ -22,7 +22,7 @@ from blazepose.analysis import Analyzer, analyze_frames
 from blazepose.joint_angles import ANGLE_NAMES
 from blazepose.pose_classifier import sample_from_landmarks, samples_to_csv
 from blazepose.recording import csv_header, csv_row, frame_json, to_csv
-from blazepose_tools.cli import Reporter
+from blazepose_tools.cli import Reporter, main
 from blazepose_tools.media_input import Notice, iter_video
 from blazepose_tools.track_output import CsvWriter, JsonWriter, OutputFile
 from damaged_media import (
@@ -129,6 +129,13 @@ def test_track_image_and_folder(models: None, media_dir: Path, tmp_path: Path) -
     assert all(f["landmarks"] is not None for f in frames)
 
 
+def run_main(capfd: pytest.CaptureFixture[str], *args: str) -> subprocess.CompletedProcess:
+    """run_cli in this process: blazepose_tools.cli.main, stdout and stderr from capfd."""
+    status = main(["track", *args, "--models-dir", str(MODELS)])
+    out, err = capfd.readouterr()
+    return subprocess.CompletedProcess(args, status, out, err)
+
+
 def assert_one_error_line(done: subprocess.CompletedProcess, message: str) -> None:
     """Exit status 2, nothing on stdout, one "error:" line (no traceback) on stderr."""
     assert done.returncode == 2, done.stderr
@@ -137,36 +144,50 @@ def assert_one_error_line(done: subprocess.CompletedProcess, message: str) -> No
     assert re.search(message, done.stderr), done.stderr
 
 
-def test_unreadable_input_fails_with_one_line(tmp_path: Path) -> None:
-    """Inputs found bad before the models load: each one line and exit status 2."""
-    assert_one_error_line(run_cli(str(tmp_path / "missing.mp4")), "input does not exist")
+def test_unreadable_input_fails_with_one_line(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Inputs found bad before the models load: each one line and exit status 2 (in this
+    process: capfd also sees what FFmpeg would print to file descriptor 2)."""
+
+    assert_one_error_line(run_main(capfd, str(tmp_path / "missing.mp4")), "input does not exist")
     (tmp_path / "empty.mp4").write_bytes(b"")
-    assert_one_error_line(run_cli(str(tmp_path / "empty.mp4")), r"input is empty \(0 bytes\)")
+    assert_one_error_line(
+        run_main(capfd, str(tmp_path / "empty.mp4")), r"input is empty \(0 bytes\)"
+    )
     garbage = tmp_path / "garbage.mp4"
     garbage.write_bytes(bytes(range(256)) * 64)
-    assert_one_error_line(run_cli(str(garbage)), "cannot read video .*garbage.mp4: Invalid data")
+    assert_one_error_line(
+        run_main(capfd, str(garbage)), "cannot read video .*garbage.mp4: Invalid data"
+    )
     sound = write_audio_only(tmp_path / "sound.mp4")
-    assert_one_error_line(run_cli(str(sound)), r"no video stream in .* \(streams: audio\)")
+    assert_one_error_line(run_main(capfd, str(sound)), r"no video stream in .* \(streams: audio\)")
     codec = write_unknown_codec_avi(tmp_path / "fourcc.avi")
-    assert_one_error_line(run_cli(str(codec)), "codec is not one this FFmpeg decodes")
+    assert_one_error_line(run_main(capfd, str(codec)), "codec is not one this FFmpeg decodes")
     huge = write_oversized_png(tmp_path / "huge.png", 20000, 20000)
-    assert_one_error_line(run_cli(str(huge)), "image too large")
+    assert_one_error_line(run_main(capfd, str(huge)), "image too large")
     empty = tmp_path / "empty"
     empty.mkdir()
     (empty / "notes.txt").write_text("not an image")
-    assert_one_error_line(run_cli(str(empty)), r"no image files in folder .* \(1 other file\)")
+    assert_one_error_line(
+        run_main(capfd, str(empty)), r"no image files in folder .* \(1 other file\)"
+    )
     clip = write_mjpeg(tmp_path / "clip.mkv", grey_frames(3))
     nowhere = tmp_path / "no" / "such" / "folder" / "out.json"
-    assert_one_error_line(run_cli(str(clip), "--json", str(nowhere)), "cannot write .*out.json")
+    assert_one_error_line(
+        run_main(capfd, str(clip), "--json", str(nowhere)), "cannot write .*out.json"
+    )
 
 
-def test_video_without_a_decodable_frame_fails_with_one_line(models: None, tmp_path: Path) -> None:
+def test_video_without_a_decodable_frame_fails_with_one_line(
+    models: None, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
     listed = write_header_only_mp4(tmp_path / "listed.mp4", grey_frames(5))
     out = tmp_path / "out.json"
-    done = run_cli(str(listed), "--model", "lite", "--json", str(out))
+    done = run_main(capfd, str(listed), "--model", "lite", "--json", str(out))
     assert_one_error_line(done, r"no frame of .*listed.mp4 can be decoded \(none in it\)")
     damaged = write_mjpeg(tmp_path / "damaged.mkv", grey_frames(5), damaged=range(5))
-    done = run_cli(str(damaged), "--model", "lite", "--json", str(out))
+    done = run_main(capfd, str(damaged), "--model", "lite", "--json", str(out))
     assert_one_error_line(done, r"can be decoded \(5 tried, Invalid data found")
     assert list(tmp_path.glob("out.json*")) == []  # no output, not even a partial one
 
