@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -43,6 +44,14 @@ CONTENDERS = {
     "tasks_vision_cpu": run.MEDIAPIPE["tasks_vision_cpu"],
 }
 DEFAULT_CONTENDERS = tuple(CONTENDERS)
+# With --baseline: an older build of our site, served from _baseline/, as rows of the same run.
+BASELINE = "_baseline"
+for _backend in ("auto", "wasm"):
+    CONTENDERS[f"baseline-{_backend}"] = run.Contender(
+        f"baseline-{_backend}",
+        f"{BASELINE}/index.html?source=none&backend={_backend}&",
+        backend=_backend,
+    )
 VISITS = ("cold", "warm", "offline")
 # Resource Timing of the downloads that matter for start-up (the page's own marks repeat ours).
 RESOURCES_JS = """() => performance.getEntriesByType('resource')
@@ -66,6 +75,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="also an offline third visit (needs the site's service worker)",
     )
     p.add_argument("--name", default="startup", help="results file stem (default startup)")
+    p.add_argument(
+        "--baseline",
+        type=Path,
+        help="an older dist/ to compare with in the same run (rows baseline-auto, baseline-wasm)",
+    )
     p.add_argument("--ttfp-clip", default=run.DEFAULT_CLIPS[0])
     p.add_argument("--max-side", type=int, default=run.frame_files.DEFAULT_MAX_SIDE)
     p.add_argument("--media", type=Path, default=ROOT.parent / "shared" / "media" / "video")
@@ -132,7 +146,7 @@ def measure(browser, base_url: str, name: str, model: str, args, log) -> dict:
     return record
 
 
-def run_browser(pw, browser_name: str, models, contenders, args, base_url, log):
+def run_browser(pw, browser_name: str, models, contenders, args, base_url, log, save):
     info: dict = {"name": browser_name}
     try:
         build = run.get_build(browser_name)
@@ -152,6 +166,7 @@ def run_browser(pw, browser_name: str, models, contenders, args, base_url, log):
                     record = measure(browser, base_url, name, model, args, log)
                     record.update(browser=browser_name, repeat=repeat)
                     records.append(record)
+                    save(records)
     finally:
         browser.close()
     return info, records
@@ -172,6 +187,10 @@ def main(argv: list[str]) -> int:
     )
     with_ours = any(CONTENDERS[c].ours for c in contenders)
     run.stage(stage_args, models, [], with_ours)
+    if args.baseline:
+        shutil.copytree(
+            args.baseline, args.stage / BASELINE, ignore=shutil.ignore_patterns("_bench")
+        )
     server, base_url = serve_in_background(args.stage)
     from playwright.sync_api import sync_playwright
 
@@ -182,16 +201,12 @@ def main(argv: list[str]) -> int:
     started = time.monotonic()
     records: list[dict] = []
     infos: list[dict] = []
-    try:
-        with sync_playwright() as pw:
-            for name in [b for b in args.browsers.split(",") if b]:
-                info, browser_records = run_browser(
-                    pw, name, models, contenders, args, base_url, log
-                )
-                infos.append(info)
-                records += browser_records
-    finally:
-        server.shutdown()
+    raw_path = args.stage.parent / f"{args.name}_raw.json"
+
+    def save(more: list[dict]) -> None:  # after every row: a stopped run keeps what it had
+        raw["records"] = records + more
+        raw_path.write_text(json.dumps(raw))
+
     raw = {
         "records": records,
         "browsers": infos,
@@ -201,14 +216,25 @@ def main(argv: list[str]) -> int:
             "repeats": args.repeats,
             "offline": args.offline,
             "ttfp_clip": args.ttfp_clip,
-            "wall_s": round(time.monotonic() - started, 1),
             "load_average_1m_before": round(load_before, 2),
-            "load_average_1m_after": round(os.getloadavg()[0], 2),
             "measured_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
         },
         "machine": machine.describe(),
     }
-    (args.stage.parent / f"{args.name}_raw.json").write_text(json.dumps(raw))
+    try:
+        with sync_playwright() as pw:
+            for name in [b for b in args.browsers.split(",") if b]:
+                info, browser_records = run_browser(
+                    pw, name, models, contenders, args, base_url, log, save
+                )
+                infos.append(info)
+                records += browser_records
+    finally:
+        server.shutdown()
+    raw["records"] = records
+    raw["config"]["wall_s"] = round(time.monotonic() - started, 1)
+    raw["config"]["load_average_1m_after"] = round(os.getloadavg()[0], 2)
+    raw_path.write_text(json.dumps(raw))
     return finish(args, raw)
 
 

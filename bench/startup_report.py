@@ -142,7 +142,9 @@ def document(summary: dict) -> str:
         "Ratio: median over repeats of ours / tasks-vision CPU's first pose in the same repeat.",
         "",
     ]
-    for info in summary["browsers"]:
+    listed = [i["name"] for i in summary["browsers"]]
+    unlisted = dict.fromkeys(r["browser"] for r in summary["rows"] if r["browser"] not in listed)
+    for info in [*summary["browsers"], *({"name": n} for n in unlisted)]:
         name = info["name"]
         lines += [f"## {info.get('label', name)}", ""]
         if "unavailable" in info:

@@ -73,3 +73,54 @@ def test_backend_candidates_and_choice(tmp_path: Path) -> None:
     # time after their first timed run and stop there.
     assert out["runs"] == ["webnn:1"] * 6 + ["wasm:1"] * 2 + ["wasm:2"] * 2
     assert "No backend could run the models (webgpu: adapter lost)" in out["allFailed"]
+
+
+MEMORY_SCRIPT = """
+import { choiceKey, forget, recall, remember, textHash } from "./backend-memory.js";
+const items = new Map();
+const store = {
+  getItem: (k) => (items.has(k) ? items.get(k) : null),
+  setItem: (k, v) => items.set(k, String(v)),
+  removeItem: (k) => items.delete(k),
+};
+const facts = {
+  userAgent: "Chromium 156", isolated: true, cores: 2, file: "lite.onnx",
+  candidates: [{ name: "wasm", threads: 1 }, { name: "wasm", threads: 2 }],
+  modelHashes: ["aa", "bb"], contract: '{"models":["lite"]}',
+};
+const key = choiceKey(facts);
+const out = {};
+out.empty = recall("lite.onnx", key, store);
+remember("lite.onnx", key, { ortVersion: "1.30.0", chosen: { name: "wasm", threads: 2 },
+  order: [{ name: "wasm", threads: 2 }, { name: "wasm", threads: 1 }],
+  choice: { reason: "fastest of 2 timed" } }, store);
+out.same = recall("lite.onnx", key, store);
+out.otherFile = recall("full.onnx", key, store);
+out.changed = Object.fromEntries(
+  [["userAgent", "Firefox"], ["isolated", false], ["cores", 8], ["modelHashes", ["aa", "cc"]],
+   ["contract", '{"models":["full"]}'],
+   ["candidates", [{ name: "webnn", threads: 1 }, ...facts.candidates]]]
+    .map(([name, value]) =>
+      [name, recall("lite.onnx", choiceKey({ ...facts, [name]: value }), store)]));
+forget("lite.onnx", store);
+out.forgotten = recall("lite.onnx", key, store);
+const fail = () => { throw new Error("SecurityError"); };
+const broken = { getItem: fail, setItem: fail, removeItem: fail };
+remember("lite.onnx", key, { ortVersion: "1" }, broken);
+out.broken = recall("lite.onnx", key, broken);
+out.hash = [textHash("abc"), textHash("abd")];
+console.log(JSON.stringify(out));
+"""
+
+
+def test_backend_choice_memory(tmp_path: Path) -> None:
+    out = run_with_module(tmp_path, "backend-memory.js", MEMORY_SCRIPT)
+    assert out["empty"] is None
+    assert out["same"]["chosen"] == {"name": "wasm", "threads": 2}
+    assert out["same"]["ortVersion"] == "1.30.0" and out["same"]["measuredAt"]
+    assert out["otherFile"] is None
+    # Any fact the measurement depended on changes the key: nothing is recalled.
+    assert out["changed"] == {name: None for name in out["changed"]} and len(out["changed"]) == 6
+    assert out["forgotten"] is None
+    assert out["broken"] is None  # blocked or full storage: no memory, no error
+    assert out["hash"][0] != out["hash"][1] and len(out["hash"][0]) == 8

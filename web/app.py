@@ -14,14 +14,17 @@ the classifier samples (CSV text) and the user's Python.
 """
 
 import json
+import sys
 from array import array
 
 import js
 from pyodide.ffi import create_proxy, to_js
 
 # Start-up marks (ms from navigation start, see startup-marks.js): Pyodide is up and runs
-# this file; then blazepose is imported.
+# this file; then blazepose is imported (already, when Pyodide booted from the build's
+# memory snapshot: see pyodide-boot.mjs).
 STARTUP_MARKS = {"pyodideBooted": js.performance.now()}
+FROM_SNAPSHOT = "blazepose.tracker" in sys.modules
 
 try:
     from blazepose import contract
@@ -290,7 +293,7 @@ try:
     }
     api = to_js(
         {name: create_proxy(fn) for name, fn in functions.items()}
-        | {"startupMarks": STARTUP_MARKS},
+        | {"startupMarks": STARTUP_MARKS, "fromSnapshot": FROM_SNAPSHOT},
         dict_converter=js.Object.fromEntries,
     )
 except Exception as error:  # reported on the page's loading screen

@@ -98,6 +98,7 @@ export class PoseLandmarker {
     warmUpRuns: null,
     backend: null,
     firstFrameTimings: null,
+    pythonFromSnapshot: null, // Pyodide booted from the build's memory snapshot
     marks: this.#marks.marks,
     cached: this.#marks.cached,
   };
@@ -150,6 +151,7 @@ export class PoseLandmarker {
       (api) => {
         this.startup.pythonMs = since();
         marks.mark("pythonReady");
+        this.startup.pythonFromSnapshot = api.fromSnapshot === true;
         for (const [name, at] of Object.entries(api.startupMarks ?? {})) marks.mark(name, at);
       },
       () => {},

@@ -12,7 +12,8 @@ let started = null; // Promise<api>
 function pyScriptTag(baseUrl) {
   const url = (path) => new URL(path, baseUrl).href;
   const config = {
-    interpreter: url("vendor/pyodide/pyodide.mjs"),
+    // Pyodide from the build's memory snapshot (pyodide-boot.mjs wraps vendor/pyodide).
+    interpreter: url("pyodide-boot.mjs"),
     files: { [url("python.zip")]: "./*" },
   };
   const script = document.createElement("script");

@@ -2,8 +2,13 @@
 // browser offers (backend-choice.js), switched when the options change, and replaced by the
 // next fastest backend when the running one fails.
 import { backendLabel, candidatesFor, chooseBackend, probeBackends } from "./backend-choice.js";
+import { choiceKey, forget, recall, remember } from "./backend-memory.js";
+import { CONTRACT } from "./contract.js";
 import { PoseModels } from "./models.js";
 import { buildFor, loadRuntime, prefetchRuntime } from "./ort-runtime.js";
+
+// The ONNX Runtime version the sessions run on.
+const versionOf = (models) => models.ort.env.versions?.web ?? models.ort.env.versions?.common;
 
 export class RunningModels {
   models = null; // PoseModels
@@ -93,17 +98,69 @@ export class RunningModels {
     const plan = this.#plan(requested, true);
     const build = buildFor(plan.candidates.map((c) => c.name));
     const candidates = plan.candidates.map((c) => ({ ...c, build }));
-    const chosen = await chooseBackend(candidates, (c) => this.#open(c, file));
+    // Only a real measurement is remembered: `auto` with more than one candidate.
+    const measured = requested === "auto" && candidates.length > 1;
+    const key = measured ? await this.#choiceKey(candidates, file) : null;
+    let chosen = key ? await this.#recall(candidates, file, key) : null;
+    if (!chosen) {
+      chosen = await chooseBackend(candidates, (c) => this.#open(c, file));
+      if (key) {
+        const { candidate, fallbacks, choice } = chosen;
+        const order = [candidate, ...fallbacks].map(({ name, threads }) => ({ name, threads }));
+        const ortVersion = versionOf(chosen.models);
+        remember(file, key, { ortVersion, chosen: choice.chosen, order, choice });
+      }
+    }
     this.#fallbacks = chosen.fallbacks;
     const choice = { requested, ...chosen.choice };
     if (plan.unavailable) choice.unavailable = plan.unavailable;
     await this.#use(chosen.models, chosen.candidate, choice);
   }
 
+  // What a remembered choice for these candidates and this landmark file must match.
+  async #choiceKey(candidates, file) {
+    const manifest = await this.store.manifest;
+    return choiceKey({
+      userAgent: navigator.userAgent,
+      isolated: globalThis.crossOriginIsolated === true,
+      cores: navigator.hardwareConcurrency || 1,
+      candidates,
+      file,
+      modelHashes: [CONTRACT.detectorFile, file].map((f) => manifest[f]?.sha256 ?? null),
+      contract: JSON.stringify(CONTRACT),
+    });
+  }
+
+  // The remembered choice opened ({models, candidate, fallbacks, choice}), or null (nothing
+  // remembered, or it no longer opens or runs another ONNX Runtime: then it is forgotten).
+  async #recall(candidates, file, key) {
+    const saved = recall(file, key);
+    if (!saved) return null;
+    const same = (a, b) => a.name === b.name && a.threads === b.threads;
+    const candidate = candidates.find((c) => same(c, saved.chosen));
+    let models = null;
+    try {
+      models = candidate ? await this.#open(candidate, file) : null;
+    } catch {
+      models = null;
+    }
+    if (!models || versionOf(models) !== saved.ortVersion) {
+      await models?.release();
+      forget(file);
+      return null;
+    }
+    const fallbacks = saved.order
+      .map((o) => candidates.find((c) => same(c, o)))
+      .filter((c) => c && c !== candidate);
+    const reason = `remembered from ${saved.measuredAt}: ${saved.choice.reason}`;
+    return { models, candidate, fallbacks, choice: { ...saved.choice, reason, remembered: true } };
+  }
+
   // The running backend failed: the next fastest takes over (with a message); the error
   // stands when none is left.
   async fallBack(error, file) {
     const failed = backendLabel(this.#candidate);
+    forget(file); // a remembered choice that fails is measured again next time
     let reason = error;
     while (this.#fallbacks.length) {
       const next = this.#fallbacks.shift();

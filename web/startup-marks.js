@@ -13,6 +13,7 @@
 //                    inference included, are PoseLandmarker.startup.firstFrameTimings)
 //   firstPose        the first frame with a pose came back; firstDraw: the page drew it
 const FILES = {
+  snapshot: /\/pyodide-snapshot\.bin$/,
   pyodideWasm: /\/pyodide\.asm\.wasm$/,
   pyodideJs: /\/pyodide\.asm\.mjs$/,
   stdlib: /\/python_stdlib\.zip$/,

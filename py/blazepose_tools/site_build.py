@@ -29,6 +29,7 @@ from blazepose.contract import render_js
 
 from blazepose_tools.offline_build import SERVICE_WORKER, build_facts, render_service_worker
 from blazepose_tools.precompress import precompress
+from blazepose_tools.pyodide_snapshot import SNAPSHOT_FILE, build_snapshot
 from blazepose_tools.site_headers import HEADERS_FILE, render_headers_file, site_headers
 
 PYODIDE_FILES = (
@@ -144,6 +145,10 @@ def assemble_dist(root: Path, dist: Path) -> None:
     _write_zip(dist / "python.zip", package_files(root / "py" / "blazepose"))
     _write_text(dist / "contract.js", render_js())
     site = sorted(set(plan) | {"python.zip", "contract.js"})
+    snapshot = build_snapshot(root, dist / "python.zip")  # made in Node, cached by inputs
+    if snapshot:
+        _copy(snapshot, dist / SNAPSHOT_FILE)
+        site = sorted({*site, SNAPSHOT_FILE})
     worker = (root / "web" / SERVICE_WORKER).read_text(encoding="utf-8")
     keep = finish_site(dist, site, worker)
     for path in sorted(p for p in dist.rglob("*") if p.is_file()):
