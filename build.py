@@ -164,6 +164,13 @@ def bench(bench_args: list[str]) -> int:
     return bench_main(bench_args)
 
 
+def soak(soak_args: list[str]) -> int:
+    sys.path.insert(0, str(ROOT / "bench"))
+    from soak import main as soak_main  # bench/soak.py
+
+    return soak_main(soak_args)
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -191,8 +198,13 @@ def main(argv: list[str]) -> int:
         "bench",
         help="benchmark against MediaPipe in headless Chromium (options go to bench/run.py)",
     )
+    sub.add_parser(
+        "soak",
+        help="track a looping fake camera for minutes, record memory and FPS "
+        "(options go to bench/soak.py: --minutes 10 --model lite --backend auto)",
+    )
     args, passthrough = parser.parse_known_args(argv)
-    if passthrough and args.command not in ("test", "bench"):
+    if passthrough and args.command not in ("test", "bench", "soak"):
         parser.error(f"unrecognized arguments: {' '.join(passthrough)}")
 
     if not in_venv():
@@ -211,6 +223,8 @@ def main(argv: list[str]) -> int:
         return test(passthrough)
     if args.command == "bench":
         return bench(passthrough)
+    if args.command == "soak":
+        return soak(passthrough)
     return 0
 
 

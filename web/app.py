@@ -300,3 +300,25 @@ except Exception as error:  # reported on the page's loading screen
     js.globalThis.blazeposePyFailed(f"{type(error).__name__}: {error}")
 else:
     js.globalThis.blazeposePyReady(api)
+
+
+def diagnostics() -> str:
+    """JSON for the soak test and the bad-input tests: Python's object count (after a full
+    collection), live tracker sessions and trackers, and Pyodide's WASM memory in bytes."""
+    import gc
+
+    from pyodide_js import _module
+
+    gc.collect()
+    objects = gc.get_objects()
+    return json.dumps(
+        {
+            "objects": len(objects),
+            "sessions": sum(isinstance(o, Session) for o in objects),
+            "trackers": sum(isinstance(o, PoseTracker) for o in objects),
+            "wasmBytes": _module.HEAPU8.length,
+        }
+    )
+
+
+js.globalThis.blazeposePyDiagnostics = create_proxy(diagnostics)

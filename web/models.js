@@ -56,6 +56,10 @@ export class ModelStore {
 // A model failed to run (not to load): the backend may be replaced by the next one.
 export class InferenceError extends Error {}
 
+// ONNX Runtime sessions created and not yet released, on this page (a leak shows here).
+let liveSessions = 0;
+export const openSessions = () => liveSessions;
+
 // ORT's execution provider for a backend {name, threads, deviceType}.
 const executionProvider = (backend) =>
   backend.name === "webnn"
@@ -76,7 +80,9 @@ export class PoseModels {
       const bytes = await store.load(file);
       try {
         // A copy: the proxy worker takes ownership of what it is given.
-        return await ort.InferenceSession.create(bytes.slice(), options);
+        const session = await ort.InferenceSession.create(bytes.slice(), options);
+        liveSessions++;
+        return session;
       } catch (error) {
         throw new LoadError(
           `Model ${file} could not be opened on ${backend.name}: ${error.message}`,
@@ -146,6 +152,9 @@ export class PoseModels {
   }
 
   async release() {
-    await Promise.allSettled(Object.values(this.sessions).map((s) => s.release()));
+    const sessions = Object.values(this.sessions);
+    this.sessions = {};
+    await Promise.allSettled(sessions.map((s) => s.release()));
+    liveSessions -= sessions.length;
   }
 }
