@@ -15,7 +15,14 @@ import { drawMask, drawSkeleton } from "./draw.js";
 import { LiveLoop } from "./live-loop.js";
 import { poseDetail } from "./pose-detail.js";
 import { PoseLandmarker } from "./pose-landmarker.js";
-import { openImageUrl, playSample, playVideoUrl, startCamera, stopVideo } from "./sources.js";
+import {
+  CAMERA_ENDED,
+  openImageUrl,
+  playSample,
+  playVideoUrl,
+  startCamera,
+  stopVideo,
+} from "./sources.js";
 
 const SITE = new URL("./", import.meta.url).href;
 const OPTION_ATTRIBUTES = ["model", "backend", "segmentation", "smoothing"];
@@ -101,7 +108,7 @@ class BlazePoseView extends HTMLElement {
         this.#show(image, await landmarker.detect(image), 0);
         return;
       }
-      if (source === "camera") await startCamera(this.#video, null, () => {});
+      if (source === "camera") await startCamera(this.#video, null, () => this.#say(CAMERA_ENDED));
       else if (source === "sample") await playSample(this.#video, SITE);
       else await playVideoUrl(this.#video, new URL(source, location.href).href);
       const landmarker = await this.#landmarker;
@@ -114,6 +121,7 @@ class BlazePoseView extends HTMLElement {
       };
       this.#live.start(track, {
         ready: () => true,
+        onResume: () => landmarker.reset(), // shown again: no pose from before
         onError: (error) => this.#say(`Tracking failed: ${error.message}`),
       });
     } catch (error) {

@@ -16,6 +16,8 @@ import { embedded, engineOptions, settings, startSource } from "./page-settings.
 import { poseDetail } from "./pose-detail.js";
 import { PoseLandmarker } from "./pose-landmarker.js";
 import {
+  CAMERA_ENDED,
+  noPoseMessage,
   openFile,
   openImageUrl,
   playSample,
@@ -173,7 +175,10 @@ function runLive() {
   if (ready) exclusive(() => landmarker.reset());
   live.start((frame) => exclusive(() => trackFrame(frame, performance.now())), {
     ready: () => ready && !apiDriven,
+    // Shown again after a while: the old pose is forgotten, tracking starts afresh.
+    onResume: () => ready && exclusive(() => landmarker.reset()),
     onError: (error) => {
+      if (error instanceof SourceError) return showMessage(error.message);
       showMessage(`Tracking failed: ${error.message}`);
       console.error(error);
     },
@@ -184,7 +189,8 @@ async function trackImage(bitmap) {
   live.stop();
   stillImage = bitmap;
   await up;
-  await exclusive(() => trackFrame(bitmap, 0, true));
+  const detail = await exclusive(() => trackFrame(bitmap, 0, true));
+  if (!detail.landmarks) showMessage(noPoseMessage(bitmap.width, bitmap.height), "info");
 }
 
 async function useSource(kind, file) {
@@ -195,7 +201,10 @@ async function useSource(kind, file) {
   try {
     if (kind === "camera") {
       await startCamera(video, chosenCamera(), () => {
-        if (video.srcObject) showMessage("The camera stopped (disconnected or access revoked).");
+        if (!video.srcObject) return;
+        stopLive();
+        $("source").value = "none"; // choosing Camera again restarts it
+        showMessage(`${CAMERA_ENDED} Choose Camera in the source menu to start it again.`);
       });
       await fillCameraList();
       runLive();

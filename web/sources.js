@@ -2,6 +2,8 @@
 
 export class SourceError extends Error {}
 
+export const CAMERA_ENDED = "The camera stopped (disconnected, or camera access was revoked).";
+
 export const SAMPLE_SOURCES = [
   { src: "static/sample/sample.webm", type: "video/webm" },
   { src: "static/sample/sample.mp4", type: "video/mp4" },
@@ -62,35 +64,85 @@ export function stopVideo(video) {
     video.srcObject = null;
   }
   video.pause();
+  if (video.src.startsWith("blob:")) URL.revokeObjectURL(video.src); // a picked file's
   video.removeAttribute("src");
   while (video.firstChild) video.firstChild.remove();
   video.load();
 }
 
-async function playUrl(video, sources) {
+// Chromium's media error details (MediaError.message) by what the user can do about them.
+const MEDIA_PROBLEMS = [
+  [
+    /NO_SUPPORTED_STREAMS|CODEC|DECODER_ERROR_NOT_SUPPORTED/i,
+    "its video codec is not supported by this browser (try H.264 MP4 or VP9/AV1 WebM)",
+  ],
+  [
+    /COULD_NOT_OPEN|COULD_NOT_PARSE|FORMAT|DEMUXER/i,
+    "it is not a video this browser can read (damaged, truncated or not a video file)",
+  ],
+  [/DECODE/i, "its frames could not be decoded (the file is damaged or truncated)"],
+];
+
+// What went wrong with the video in `video` (its MediaError), in words.
+export function videoErrorMessage(video, name = "The video") {
+  const error = video.error;
+  const detail = error?.message ?? "";
+  const known = MEDIA_PROBLEMS.find(([pattern]) => pattern.test(detail));
+  let why = known?.[1];
+  if (!why && error?.code === MediaError.MEDIA_ERR_SRC_NOT_SUPPORTED)
+    why = "its format or codec is not supported by this browser, or it is not a video";
+  if (!why && error?.code === MediaError.MEDIA_ERR_DECODE)
+    why = "its frames could not be decoded (the file is damaged or truncated)";
+  if (!why && error?.code === MediaError.MEDIA_ERR_NETWORK) why = "it failed to download";
+  why ??= "it could not be played";
+  return `${name} cannot be tracked: ${why}.${detail ? ` (${detail})` : ""}`;
+}
+
+// A video that neither shows a frame nor fails within this time counts as having none.
+const FIRST_FRAME_MS = 15000;
+
+async function playUrl(video, sources, name = "The video") {
   stopVideo(video);
   video.loop = true;
-  for (const { src, type } of sources) {
-    const source = document.createElement("source");
-    source.src = src;
-    if (type) source.type = type;
-    video.append(source);
-  }
+  // One source goes in `src`: then a failure sets video.error, which says why.
+  if (sources.length === 1) video.src = sources[0].src;
+  else
+    for (const { src, type } of sources) {
+      const source = document.createElement("source");
+      source.src = src;
+      if (type) source.type = type;
+      video.append(source);
+    }
   video.load();
+  let timer;
   await new Promise((resolve, reject) => {
+    const fail = () => reject(new SourceError(videoErrorMessage(video, name)));
     video.addEventListener("loadeddata", resolve, { once: true });
-    video.addEventListener(
-      "error",
-      () => reject(new SourceError("The video could not be played (unsupported format?).")),
-      { once: true },
-    );
-    // <source> errors do not bubble to the video element: catch the last one.
+    video.addEventListener("error", fail, { once: true });
+    // <source> errors do not bubble to the video element: catch the last one (the video's
+    // own MediaError may not be set then).
     video.lastElementChild?.addEventListener(
       "error",
-      () => reject(new SourceError("The video could not be played (unsupported format?).")),
+      () =>
+        video.error
+          ? fail()
+          : reject(new SourceError(`${name} cannot be tracked: no format this browser can play.`)),
       { once: true },
     );
-  });
+    timer = setTimeout(
+      () =>
+        reject(
+          new SourceError(
+            `${name} cannot be tracked: no frame could be decoded within ${FIRST_FRAME_MS / 1000} s.`,
+          ),
+        ),
+      FIRST_FRAME_MS,
+    );
+  }).finally(() => clearTimeout(timer));
+  if (!video.videoWidth || !video.videoHeight) {
+    stopVideo(video);
+    throw new SourceError(`${name} cannot be tracked: it has no picture (sound only?).`);
+  }
   await video.play();
 }
 
@@ -100,7 +152,8 @@ export const playSample = (video, base = location.href) =>
     video,
     SAMPLE_SOURCES.map(({ src, type }) => ({ src: new URL(src, base).href, type })),
   );
-export const playVideoUrl = (video, url) => playUrl(video, [{ src: url }]);
+export const playVideoUrl = (video, url, name = "The video") =>
+  playUrl(video, [{ src: url }], name);
 
 // A picked file: {kind: "video"} (playing in `video`) or {kind: "image", bitmap}.
 export async function openFile(video, file) {
@@ -111,8 +164,19 @@ export async function openFile(video, file) {
       throw new SourceError(`The image ${file.name} could not be decoded.`);
     }
   }
-  await playVideoUrl(video, URL.createObjectURL(file));
+  await playVideoUrl(video, URL.createObjectURL(file), `The video ${file.name}`);
   return { kind: "video" };
+}
+
+// Images smaller than this (shorter side, pixels) hold too little of a person to find.
+const MIN_IMAGE_SIDE = 32;
+
+// The message for a still image in which no pose was found.
+export function noPoseMessage(width, height) {
+  const size = `${width}×${height}`;
+  return Math.min(width, height) < MIN_IMAGE_SIDE
+    ? `No pose found: the image is only ${size} pixels, too small to show a person.`
+    : `No pose found in this ${size} image.`;
 }
 
 export async function openImageUrl(url) {
