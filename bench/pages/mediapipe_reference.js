@@ -57,6 +57,7 @@ const tasks = {
 const oracle = build === 'tasks' ? tasks : legacy;
 
 window.reference = {
+  build: oracle === tasks ? 'tasks' : 'pose',
   async init(model) {
     await oracle.init(model);
     return true;

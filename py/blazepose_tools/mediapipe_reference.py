@@ -91,18 +91,18 @@ def task_bundles(site: Path, models: list[str]) -> None:
 def run_page(
     site: Path, model: str, fps: float, build: str = "pose", log=print
 ) -> tuple[list[dict], str]:
-    """Every frame through @mediapipe/pose in Chromium: per frame landmarks (or None), and
-    the browser's version."""
+    """Every frame through MediaPipe's `build` in Chromium: per frame landmarks (or None),
+    and the browser's version."""
     from playwright.sync_api import sync_playwright
 
-    build = browsers.debian_chromium()
+    chromium = browsers.debian_chromium()
     urls = json.loads((site / "urls.json").read_text())
     server, base = serve_in_background(site, isolate=False)
     outside: list[str] = []
     try:
         with sync_playwright() as pw:
-            flags = [*build.flags, *browsers.FOREGROUND_FLAGS, *WEBGL_FLAGS]
-            browser = pw.chromium.launch(executable_path=str(build.executable), args=flags)
+            flags = [*chromium.flags, *browsers.FOREGROUND_FLAGS, *WEBGL_FLAGS]
+            browser = pw.chromium.launch(executable_path=str(chromium.executable), args=flags)
             try:
                 context = browser.new_context()
 
@@ -117,6 +117,8 @@ def run_page(
                 page = context.new_page()
                 page.goto(f"{base}{PAGE.name}.html?build={build}")
                 page.wait_for_function("window.referenceReady === true", timeout=60_000)
+                if page.evaluate("window.reference.build") != build:
+                    raise RuntimeError(f"the page did not select the {build} build")
                 page.evaluate("(m) => window.reference.init(m)", model)
                 frames = []
                 started = time.monotonic()

@@ -133,8 +133,14 @@ def format_report(report: ModelReport) -> str:
             row("ours vs MediaPipe", report.mediapipe),
             row("ours, other pixel centres, vs MediaPipe", report.variant),
             row("ours vs ours with other pixel centres", report.self),
-            f"  frames to re-acquire per cut: ours {report.reacquire_ours}, "
-            f"MediaPipe {report.reacquire_mediapipe}",
+            *(
+                [
+                    f"  frames to re-acquire per cut: ours {report.reacquire_ours}, "
+                    f"MediaPipe {report.reacquire_mediapipe}"
+                ]
+                if len(report.reacquire_ours) > 1
+                else []
+            ),
             f"  identity switches at frames: ours {report.switches_ours}, "
             f"MediaPipe {report.switches_mediapipe}",
         ]
