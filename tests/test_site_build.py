@@ -105,7 +105,7 @@ def test_assemble_dist_layout_and_cleanup(project: Path, tmp_path: Path) -> None
         "static/style.css",
         "vendor/pyscript/core.js",
         "vendor/pyodide/pyodide-lock.json",
-        "vendor/ort/ort-wasm-simd-threaded.wasm",
+        "vendor/ort/ort-wasm-simd-threaded.asyncify.wasm",
         "models/pose_detection.onnx",
         "models/manifest.json",
         "python.zip",

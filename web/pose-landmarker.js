@@ -97,7 +97,7 @@ export class PoseLandmarker {
     readyMs: null,
     warmUpRuns: null,
     backend: null,
-    firstFrameTimings: null,
+    firstFrameTimings: {}, // the first tracked frame's timings (crop, inference, ...)
     pythonFromSnapshot: null, // Pyodide booted from the build's memory snapshot
     marks: this.#marks.marks,
     cached: this.#marks.cached,
@@ -327,7 +327,8 @@ export class PoseLandmarker {
       frame = await run();
     }
     const { pose, masks } = frame;
-    if (!("firstFrame" in this.#marks.marks)) this.startup.firstFrameTimings = frame.timings;
+    if (!("firstFrame" in this.#marks.marks))
+      Object.assign(this.startup.firstFrameTimings, frame.timings);
     this.#marks.mark("firstFrame");
     if (pose) this.#marks.mark("firstPose");
     const { angles, ...analysis } = frame.analysis;

@@ -5,7 +5,7 @@ import { backendLabel, candidatesFor, chooseBackend, probeBackends } from "./bac
 import { choiceKey, forget, recall, remember } from "./backend-memory.js";
 import { CONTRACT } from "./contract.js";
 import { PoseModels } from "./models.js";
-import { buildFor, loadRuntime, prefetchRuntime } from "./ort-runtime.js";
+import { loadRuntime, prefetchRuntime } from "./ort-runtime.js";
 
 // The ONNX Runtime version the sessions run on.
 const versionOf = (models) => models.ort.env.versions?.web ?? models.ort.env.versions?.common;
@@ -24,14 +24,12 @@ export class RunningModels {
     Object.assign(this, { store, baseUrl, progress, proxy, threads, notify, marks });
   }
 
-  // Finds what the browser offers; starts fetching the ORT build `requested` will need;
-  // returns the backends it will try.
+  // Starts fetching ORT's WASM; finds what the browser offers; returns the backends it will
+  // try for `requested`.
   async probe(requested) {
+    prefetchRuntime({ baseUrl: this.baseUrl, progress: this.progress });
     this.#probe = await probeBackends();
-    const { candidates } = this.#plan(requested, false);
-    const build = buildFor(candidates.map((c) => c.name));
-    prefetchRuntime(build, { baseUrl: this.baseUrl, progress: this.progress });
-    return candidates;
+    return this.#plan(requested, false).candidates;
   }
 
   get runtime() {
@@ -71,7 +69,7 @@ export class RunningModels {
     const threads = candidate.name === "wasm" ? candidate.threads : 1;
     const options = { baseUrl: this.baseUrl, progress: this.progress, proxy, threads };
     const mark = (name) => this.marks?.mark(name);
-    return loadRuntime(candidate.build, options).then((ort) => {
+    return loadRuntime(options).then((ort) => {
       mark("ortLoaded");
       return PoseModels.create(ort, candidate, this.store, file, mark);
     });
@@ -96,8 +94,7 @@ export class RunningModels {
       return;
     }
     const plan = this.#plan(requested, true);
-    const build = buildFor(plan.candidates.map((c) => c.name));
-    const candidates = plan.candidates.map((c) => ({ ...c, build }));
+    const candidates = plan.candidates;
     // Only a real measurement is remembered: `auto` with more than one candidate.
     const measured = requested === "auto" && candidates.length > 1;
     const key = measured ? await this.#choiceKey(candidates, file) : null;

@@ -6,7 +6,7 @@ Layout of dist/:
     static/                                               <- static/ (styles, sample clip)
     vendor/pyscript/   all of @pyscript/core/dist
     vendor/pyodide/    the Pyodide core (no packages: the page's Python is standard library only)
-    vendor/ort/        onnxruntime-web: the WASM-only build (default) and the WebGPU build
+    vendor/ort/        onnxruntime-web: its WebGPU build (runs WASM, WebNN and WebGPU)
     models/            *.onnx and manifest.json
     service-worker.js  web/service-worker.js with this build's facts (offline_build)
     _headers           the headers every response should carry (site_headers)
@@ -39,13 +39,10 @@ PYODIDE_FILES = (
     "python_stdlib.zip",
     "pyodide-lock.json",
 )
-# ort.wasm.min.mjs loads ort-wasm-simd-threaded.{mjs,wasm} (14 MB, CPU only), the smallest
-# build; ort.webgpu.min.mjs loads the asyncify build (27 MB) and is fetched only when the
-# user picks WebGPU.
+# One ONNX Runtime build for every backend (WASM, WebNN, WebGPU; see web/ort-runtime.js):
+# ort.webgpu.min.mjs and its asyncify WASM (27 MB). The WASM-only build is smaller (14 MB) but
+# cannot run WebNN.
 ORT_FILES = (
-    "ort.wasm.min.mjs",
-    "ort-wasm-simd-threaded.mjs",
-    "ort-wasm-simd-threaded.wasm",
     "ort.webgpu.min.mjs",
     "ort-wasm-simd-threaded.asyncify.mjs",
     "ort-wasm-simd-threaded.asyncify.wasm",
