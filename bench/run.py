@@ -267,6 +267,11 @@ class Blocker:
             self.blocked.append(url)
             route.abort()
 
+    def watch(self, request) -> None:
+        """A request listener: records the non-local ones (the dead proxy fails them)."""
+        if not is_local(request.url):
+            self.blocked.append(request.url)
+
 
 def _wait_ready(page, timeout_s: float) -> dict:
     page.wait_for_function(
@@ -317,7 +322,9 @@ def run_contender(
     """Cold load (fresh context), warm reload (same context, HTTP cache), then timed clips."""
     blocker = Blocker()
     context = browser.new_context(viewport={"width": 1280, "height": 800})
-    context.route("**/*", blocker)
+    # Watched, not routed: Playwright turns the HTTP cache off where it routes requests, and
+    # the warm load must be a real second visit. The browser's dead proxy stops the rest.
+    context.on("request", blocker.watch)
     context.add_init_script(READY_HOOK)
     if contender.ours:
         context.add_init_script(OURS_HOOK)

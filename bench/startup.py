@@ -26,6 +26,7 @@ import shutil
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -97,9 +98,21 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
-def visit(context, url: str, timeout_s: float, console: list[str]) -> dict:
-    """One page load to its first pose: the harness's result, marks and resource timing."""
+# Our page's service worker (web/offline.js) has cached the site, or failed, or is absent.
+OFFLINE_SETTLED = """() => !window.blazeposeOffline || window.blazeposeOffline.state === 'ready'
+  || window.blazeposeOffline.state.startsWith('failed')
+  || window.blazeposeOffline.state === 'unsupported'"""
+
+
+def visit(
+    context, url: str, timeout_s: float, console: list[str], settle: bool = False, serve_bench=None
+) -> dict:
+    """One page load to its first pose: the harness's result, marks and resource timing;
+    with `settle`, the page then stays until its service worker has cached the site (a user
+    who stays a while), so that the next visit can be offline."""
     page = context.new_page()
+    if serve_bench:  # offline: the bench's own pages and frames still come, from disk
+        page.route("**/_bench/**", serve_bench)
     page.on("console", lambda m: console.append(f"{m.type}: {m.text}"[:300]))
     page.on("pageerror", lambda e: console.append(f"pageerror: {e}"[:300]))
     try:
@@ -109,17 +122,35 @@ def visit(context, url: str, timeout_s: float, console: list[str]) -> dict:
         result["serviceWorker"] = page.evaluate(
             "() => !!(navigator.serviceWorker && navigator.serviceWorker.controller)"
         )
+        if settle:
+            page.wait_for_function(OFFLINE_SETTLED, timeout=timeout_s * 1000)
+            result["offlineState"] = page.evaluate("() => window.blazeposeOffline?.state ?? null")
         return result
     finally:
         page.close()
 
 
+def bench_files(site: Path):
+    """A route handler answering /_bench/ requests from the staged files (offline visits)."""
+
+    def fulfil(route) -> None:
+        path = site / urlsplit(route.request.url).path.lstrip("/")
+        if path.is_file():
+            route.fulfill(path=path)
+        else:
+            route.fulfill(status=404)
+
+    return fulfil
+
+
 def measure(browser, base_url: str, name: str, model: str, args, log) -> dict:
     """Cold, warm (and offline) visits of one contender in one fresh context."""
     contender = CONTENDERS[name]
-    blocker = run.Blocker()
+    # No request routing (Playwright turns the HTTP cache off where it routes): the browser's
+    # dead proxy stops what is not local, and the requests are watched instead.
+    outside: list[str] = []
     context = browser.new_context(viewport={"width": 1280, "height": 800})
-    context.route("**/*", blocker)
+    context.on("request", lambda r: None if run.is_local(r.url) else outside.append(r.url))
     context.add_init_script(run.READY_HOOK)
     if contender.ours:
         context.add_init_script(run.OURS_HOOK)
@@ -133,14 +164,23 @@ def measure(browser, base_url: str, name: str, model: str, args, log) -> dict:
                     break
                 context.set_offline(True)
             started = time.monotonic()
-            record[kind] = visit(context, url, args.timeout, console)
+            settle = args.offline and kind == "cold" and contender.ours
+            serve = bench_files(args.stage) if kind == "offline" else None
+            try:
+                record[kind] = visit(context, url, args.timeout, console, settle, serve)
+            except Exception as error:  # the cold visit failing fails the row
+                if kind == "cold":
+                    raise
+                record[f"{kind}_error"] = f"{type(error).__name__}: {error}"[:1000]
+                log(f"  {kind} FAILED: {record[f'{kind}_error'][:300]}")
+                continue
             first = record[kind]["firstPoseMs"]
             log(f"  {kind}: first pose {first} ms ({time.monotonic() - started:.1f} s)")
     except Exception as error:  # one failed visit must not stop the run
         record["error"] = f"{type(error).__name__}: {error}"[:1000]
         log(f"  FAILED: {record['error'][:300]}")
     finally:
-        record["blocked"] = sorted(set(blocker.blocked))
+        record["blocked"] = sorted(set(outside))
         record["console"] = console[-10:]
         context.close()
     return record
