@@ -79,3 +79,14 @@ def test_reacquisition_no_slower_than_mediapipe(model: str, hard_cuts) -> None:
         source = hard_cuts.segments[cut].source
         assert mine is not None, f"cut {cut} ({source}): never on MediaPipe's person"
         assert mine <= theirs, f"cut {cut} ({source}): {mine} frames, MediaPipe {theirs}"
+
+
+@pytest.mark.parametrize("model", MODEL_NAMES)
+def test_closer_to_mediapipe_than_its_other_web_build(model: str, hard_cuts) -> None:
+    """Google's Tasks build (tasks_<model>.json: @mediapipe/tasks-vision PoseLandmarker, which
+    tracks from unsmoothed landmarks and smooths with another scale) takes other paths
+    after the cuts; our agreement with the legacy build must not be below its."""
+    report = report_for(model, hard_cuts)
+    if report.tasks is None:
+        pytest.skip(f"no Tasks-build reference for {model} (mediapipe_reference --build tasks)")
+    assert report.mediapipe.pck >= report.tasks.pck - SENSITIVITY_MARGIN

@@ -7,8 +7,9 @@ Per model: PCK@0.2 and pose/no-pose agreement with MediaPipe's reference
 (tests/fixtures/<sequence>/<model>.json, made by blazepose_tools.mediapipe_reference); the
 same for a variant of our pipeline that differs only in the crop's half-pixel convention
 (MediaPipe's CPU one instead of its web one), against MediaPipe and against us: how far two
-equally valid ports drift apart on this footage; frames to re-acquire after each cut; and
-identity switches. CPython tooling.
+equally valid ports drift apart on this footage; MediaPipe's other web build (Tasks API,
+tasks_<model>.json) against its legacy one where that reference exists; frames to
+re-acquire after each cut; and identity switches. CPython tooling.
 """
 
 from __future__ import annotations
@@ -93,6 +94,9 @@ class ModelReport:
     reacquire_mediapipe: list[int | None]
     switches_ours: list[int]
     switches_mediapipe: list[int]
+    # MediaPipe's other web build (Tasks API) vs its legacy one, where its reference exists.
+    tasks: Agreement | None = None
+    reacquire_tasks: list[int | None] | None = None
 
 
 def evaluate(
@@ -108,6 +112,13 @@ def evaluate(
     variant = our_poses(sequence, other(backend))
     targets = cuts.last_poses(theirs, sequence.cuts)
     sizes = [sequence.size(i) for i in range(len(sequence.frames))]
+    tasks = tasks_agreement = tasks_reacquire = None
+    if (FIXTURES / name / f"tasks_{model}.json").exists():
+        tasks_reference = load_reference(name, model, build="tasks")
+        check_frames(sequence, tasks_reference)
+        tasks = reference_poses(tasks_reference)
+        tasks_agreement = agreement(sequence, tasks, theirs)
+        tasks_reacquire = reacquire(sequence, tasks, targets)
     return ModelReport(
         model=model,
         mediapipe=agreement(sequence, ours, theirs),
@@ -117,6 +128,8 @@ def evaluate(
         reacquire_mediapipe=reacquire(sequence, theirs, targets),
         switches_ours=cuts.identity_switches(ours, sizes),
         switches_mediapipe=cuts.identity_switches(theirs, sizes),
+        tasks=tasks_agreement,
+        reacquire_tasks=tasks_reacquire,
     )
 
 
@@ -133,10 +146,12 @@ def format_report(report: ModelReport) -> str:
             row("ours vs MediaPipe", report.mediapipe),
             row("ours, other pixel centres, vs MediaPipe", report.variant),
             row("ours vs ours with other pixel centres", report.self),
+            *([row("MediaPipe Tasks vs MediaPipe legacy", report.tasks)] if report.tasks else []),
             *(
                 [
                     f"  frames to re-acquire per cut: ours {report.reacquire_ours}, "
                     f"MediaPipe {report.reacquire_mediapipe}"
+                    + (f", Tasks {report.reacquire_tasks}" if report.reacquire_tasks else "")
                 ]
                 if len(report.reacquire_ours) > 1
                 else []
