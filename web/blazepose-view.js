@@ -46,13 +46,15 @@ class BlazePoseView extends HTMLElement {
   connectedCallback() {
     if (!this.shadowRoot) {
       const root = this.attachShadow({ mode: "open" });
-      const style = document.createElement("style");
-      style.textContent = STYLE;
+      // A constructed sheet, not a <style> element: no inline style for the CSP to allow.
+      const style = new CSSStyleSheet();
+      style.replaceSync(STYLE);
+      root.adoptedStyleSheets = [style];
       this.#video = Object.assign(document.createElement("video"), { muted: true, hidden: true });
       this.#video.playsInline = true;
       this.#canvas = document.createElement("canvas");
       this.#status = document.createElement("p");
-      root.append(style, this.#video, this.#canvas, this.#status);
+      root.append(this.#video, this.#canvas, this.#status);
       this.#live = new LiveLoop(this.#video);
     }
     if (!this.#landmarker) {

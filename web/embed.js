@@ -21,8 +21,11 @@
     connectedCallback() {
       if (!this.shadowRoot) {
         const root = this.attachShadow({ mode: "open" });
-        root.innerHTML = `<style>:host{display:block;position:relative;min-height:240px}
-          iframe{position:absolute;inset:0;width:100%;height:100%;border:0}</style>`;
+        // A constructed sheet, not a <style> element: no inline style for a CSP to allow.
+        const style = new CSSStyleSheet();
+        style.replaceSync(`:host{display:block;position:relative;min-height:240px}
+          iframe{position:absolute;inset:0;width:100%;height:100%;border:0}`);
+        root.adoptedStyleSheets = [style];
         this.frame = document.createElement("iframe");
         this.frame.title = "BlazePose Web";
         this.frame.allow = "camera; cross-origin-isolated";

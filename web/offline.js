@@ -59,7 +59,11 @@ function cacheWhatWasUsed(worker) {
 async function register() {
   setState("registering");
   try {
-    await navigator.serviceWorker.register(WORKER, { scope: new URL("./", WORKER).href });
+    const scope = new URL("./", WORKER).href;
+    await navigator.serviceWorker.register(WORKER, { scope }).catch((error) => {
+      // Offline (the update check failed): the worker that controls the page stays.
+      if (!navigator.serviceWorker.controller) throw error;
+    });
     const registration = await navigator.serviceWorker.ready;
     const reply = await cacheWhatWasUsed(registration.active);
     status.version = reply.version;

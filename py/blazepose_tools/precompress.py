@@ -19,7 +19,7 @@ import brotli
 
 SUFFIXES = {".br": "br", ".gz": "gzip"}
 COMPRESSIBLE = {
-    ".html", ".js", ".mjs", ".css", ".json", ".wasm", ".onnx", ".py", ".svg", ".txt", ".md",
+    ".html", ".js", ".mjs", ".css", ".json", ".wasm", ".onnx", ".py", ".svg", ".txt", ".md", ".bin",
 }  # fmt: skip
 MIN_BYTES = 1024
 MIN_SAVING = 0.05
