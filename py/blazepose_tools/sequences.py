@@ -67,7 +67,7 @@ HARD_CUTS = (
 
 
 def segment_frames(media: Path, segment: Segment) -> list[np.ndarray]:
-    """The segment's source frames, before letterboxing."""
+    """The segment's frames (a held photo is one array repeated)."""
     path = media / segment.source
     if not path.exists():
         raise FileNotFoundError(f"shared media file missing: {path}")
