@@ -96,7 +96,12 @@ function start() {
       register();
     }
   };
-  window.addEventListener("blazepose:pose", once, { once: true });
+  const onPose = (event) => {
+    if (!event.detail?.landmarks) return;
+    window.removeEventListener("blazepose:pose", onPose);
+    once();
+  };
+  window.addEventListener("blazepose:pose", onPose);
   window.addEventListener("load", () => setTimeout(once, FIRST_VISIT_DELAY_MS), { once: true });
 }
 
