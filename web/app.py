@@ -24,7 +24,33 @@ from pyodide.ffi import create_proxy, to_js
 # this file; then blazepose is imported (already, when Pyodide booted from the build's
 # memory snapshot: see pyodide-boot.mjs).
 STARTUP_MARKS = {"pyodideBooted": js.performance.now()}
-FROM_SNAPSHOT = "blazepose.tracker" in sys.modules
+
+
+def _snapshot_is_current() -> bool:
+    """True when the snapshot's blazepose modules were made from the very sources PyScript
+    unpacked from python.zip; otherwise (a stale or mismatched snapshot) they are dropped and
+    imported from the files."""
+    snapshot = sys.modules.get("blazepose")
+    expected = getattr(snapshot, "SNAPSHOT_SOURCES", None)
+    if expected is None:
+        return False
+    import hashlib
+    import os
+
+    folder = os.path.dirname(snapshot.__file__)
+    found = {}
+    for name in os.listdir(folder):
+        if name.endswith(".py"):
+            with open(os.path.join(folder, name), "rb") as source:
+                found[name] = hashlib.sha256(source.read()).hexdigest()
+    if found == expected:
+        return True
+    for name in [n for n in sys.modules if n == "blazepose" or n.startswith("blazepose.")]:
+        del sys.modules[name]
+    return False
+
+
+FROM_SNAPSHOT = _snapshot_is_current()
 
 try:
     from blazepose import contract

@@ -2,9 +2,10 @@
 // puts it (the home folder), imports every module of the blazepose package and writes the
 // memory snapshot. Arguments: pyodide.mjs path, python.zip path, output path.
 import fs from "node:fs";
+import { pathToFileURL } from "node:url";
 
 const [pyodideModule, pythonZip, output] = process.argv.slice(2);
-const { loadPyodide } = await import(pyodideModule);
+const { loadPyodide } = await import(pathToFileURL(pyodideModule).href);
 const pyodide = await loadPyodide({ _makeSnapshot: true });
 pyodide.unpackArchive(new Uint8Array(fs.readFileSync(pythonZip)), "zip", {
   extractDir: "/home/pyodide",
@@ -19,6 +20,13 @@ names = sorted(
 )
 for name in names:
     importlib.import_module(name)
+# What the page checks before trusting these modules (web/app.py): the sources they came from.
+import blazepose, hashlib
+blazepose.SNAPSHOT_SOURCES = {
+    f: hashlib.sha256(open(f"/home/pyodide/blazepose/{f}", "rb").read()).hexdigest()
+    for f in os.listdir("/home/pyodide/blazepose")
+    if f.endswith(".py")
+}
 sys.path.remove("/home/pyodide")
 len(names)
 `);

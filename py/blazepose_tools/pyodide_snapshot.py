@@ -32,7 +32,7 @@ def snapshot_key(pyodide_dir: Path, python_zip: Path) -> str:
 def build_snapshot(root: Path, python_zip: Path) -> Path | None:
     """The snapshot for this Pyodide and python.zip (made, or from the cache); None (with a
     note on stderr) where Node is missing or the snapshot cannot be made."""
-    pyodide_dir = root / "node_modules" / "pyodide"
+    pyodide_dir = (root / "node_modules" / "pyodide").resolve()
     cache = root / ".cache" / "pyodide-snapshot"
     target = cache / f"{snapshot_key(pyodide_dir, python_zip)}.bin"
     if target.exists():
