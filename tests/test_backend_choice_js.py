@@ -6,7 +6,7 @@ from pathlib import Path
 from web_in_node import run_with_module
 
 SCRIPT = """
-import { candidatesFor, chooseBackend, defaultThreads } from "./backend-choice.js";
+import { candidatesFor, chooseBackend, defaultThreads, firstGuess } from "./backend-choice.js";
 const probe = (webnn, webgpu, cores, isolated) => ({
   webnn: webnn
     ? { ok: true, deviceType: "cpu" }
@@ -25,6 +25,15 @@ out.defaultThreads = [
   defaultThreads(probe(false, false, 2, true)),
   defaultThreads(probe(false, false, 16, true)),
   defaultThreads(probe(false, false, 16, false)),
+];
+const guess = (p, threads = 0) => names([firstGuess(candidatesFor("auto", p, threads), p, threads)])[0];
+out.firstGuess = [
+  guess(probe(false, "software", 2, true)),
+  guess(probe(false, false, 8, true)),
+  guess(probe(true, "real", 8, true)),
+  guess(probe(false, "real", 8, true)),
+  guess(probe(false, false, 8, false)),
+  guess(probe(false, false, 8, true), 2),
 ];
 try { candidatesFor("webnn", probe(false, false, 2, true)); }
 catch (e) { out.webnnMissing = e.message; }
@@ -62,6 +71,9 @@ def test_backend_candidates_and_choice(tmp_path: Path) -> None:
     assert out["pinnedThreads"] == ["wasm:3"]
     assert out["wasm8"] == ["wasm:4"]
     assert out["defaultThreads"] == [1, 4, 1]
+    # auto's first visit starts untimed on: WASM with the default thread count; WebNN or a real
+    # WebGPU adapter where there is one; the pinned count.
+    assert out["firstGuess"] == ["wasm:1", "wasm:4", "webnn:1", "webgpu:1", "wasm:1", "wasm:2"]
     assert out["webnnMissing"] == "WebNN backend not available: this browser has no WebNN"
     assert "backend must be one of auto, webnn, webgpu, wasm" in out["unknown"]
     assert out["chosen"] == "webnn:1"

@@ -75,6 +75,18 @@ export function candidatesFor(requested, probe, threads = 0) {
   return [...list, ...wasmThreads(probe, threads).map((n) => ({ name: "wasm", threads: n }))];
 }
 
+// `auto`'s first visit starts on this candidate without timing: WebNN, else WebGPU on a
+// real adapter (both ran the models 2-3x faster than WASM wherever measured), else WASM with
+// the default thread count. The rest are timed once tracking runs (see RunningModels).
+export function firstGuess(candidates, probe, threads = 0) {
+  const wanted = defaultThreads(probe, threads);
+  return (
+    candidates.find((c) => c.name !== "wasm") ??
+    candidates.find((c) => c.threads === wanted) ??
+    candidates[0]
+  );
+}
+
 // Plain `wasm`: the pinned count, else half the cores, at most 4 (leaving the rest to the
 // page, video decoding and Python); 1 without cross-origin isolation.
 export function defaultThreads(probe, requested = 0) {

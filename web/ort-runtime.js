@@ -29,9 +29,11 @@ export function prefetchRuntime({ baseUrl, progress }) {
 
 // The ORT module instance with `threads` WASM threads (they need a cross-origin isolated
 // page) and, with `proxy`, inference in ORT's own worker (not for WebGPU, which needs the
-// page's thread).
-export function loadRuntime({ baseUrl, progress, proxy = true, threads = 1 }) {
-  const key = `${threads}/${proxy ? "proxy" : "page"}`;
+// page's thread). A `tag` gives a separate instance: sessions created in an instance while
+// another session of it runs can break that one (WebNN: "Trying to upload to a MLTensor
+// while shouldTransferToMLTensor is false"), so timing beside tracking uses its own.
+export function loadRuntime({ baseUrl, progress, proxy = true, threads = 1, tag = "" }) {
+  const key = `${threads}/${proxy ? "proxy" : "page"}${tag ? `/${tag}` : ""}`;
   if (!runtimes.has(key)) {
     const promise = (async () => {
       const url = new URL(ORT_MODULE, baseUrl);

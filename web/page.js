@@ -240,6 +240,7 @@ async function start() {
     progress: boot.progress,
     startTime: boot.t0,
     onMessage: (text) => showMessage(text, "info"),
+    onRuntime: () => showState(),
   });
   // The source starts playing while the rest loads; frames are tracked once all is ready.
   const sourceKind = startSource;
@@ -315,5 +316,9 @@ window.blazepose = {
   startup,
   get options() {
     return { ...settings, backend: landmarker?.runtime.backend ?? settings.backend };
+  },
+  // What runs now (PoseLandmarker.runtime: backend, threads, choice, ...).
+  get runtime() {
+    return landmarker?.runtime ?? null;
   },
 };

@@ -23,7 +23,15 @@ import { TrackerSession } from "./tracker-session.js";
 const MODULE_FOLDER = new URL("./", import.meta.url).href;
 const PYTHON_TIMEOUT_MS = 90000;
 // Options fixed at creation (the rest are CONTRACT.defaults' keys, changeable by setOptions).
-const CREATE_ONLY = ["threads", "proxy", "baseUrl", "progress", "onMessage", "startTime"];
+const CREATE_ONLY = [
+  "threads",
+  "proxy",
+  "baseUrl",
+  "progress",
+  "onMessage",
+  "onRuntime",
+  "startTime",
+];
 
 export { LoadError };
 
@@ -56,7 +64,8 @@ export class PoseLandmarker {
   // (0: automatic), proxy (WASM in ORT's worker, default true), baseUrl (the site folder,
   // default this module's), progress ({expect, track, step}, all optional: byte counts of
   // the downloads and the start-up steps), onMessage(text) (notices such as a WebGPU
-  // fallback), startTime (performance.now() origin of the `startup` marks).
+  // fallback), onRuntime(runtime) (auto's first visit timed its candidates after the first
+  // pose, and may have switched), startTime (performance.now() origin of the `startup` marks).
   static async create(options = {}) {
     const reason = unsupportedReason();
     if (reason)
@@ -64,14 +73,21 @@ export class PoseLandmarker {
         `Unsupported browser: ${reason} Use a recent Chrome, Edge, Firefox or Safari.`,
       );
     const { threads = 0, proxy = true, baseUrl = MODULE_FOLDER, progress = null } = options;
-    const { onMessage = null, startTime = performance.now() } = options;
+    const { onMessage = null, onRuntime = null, startTime = performance.now() } = options;
     const settings = {};
     for (const [key, value] of Object.entries(options))
       if (!CREATE_ONLY.includes(key) && value !== undefined) settings[key] = value;
     checkOptions(settings);
     const landmarker = new PoseLandmarker(
       { ...CONTRACT.defaults, ...settings },
-      { threads, proxy, baseUrl: new URL(baseUrl, location.href).href, progress, onMessage },
+      {
+        threads,
+        proxy,
+        baseUrl: new URL(baseUrl, location.href).href,
+        progress,
+        onMessage,
+        onRuntime,
+      },
     );
     await landmarker.#start(startTime);
     return landmarker;
@@ -85,6 +101,7 @@ export class PoseLandmarker {
   #driver = new FrameDriver();
   #queue = Promise.resolve();
   #closed = false;
+  #timingStarted = false;
 
   // Milliseconds from startTime to: Python up, models up, ready; WASM warm-up runs; the
   // backend choice (as in `runtime.choice`); `marks`: each start-up step's end in ms from
@@ -162,7 +179,7 @@ export class PoseLandmarker {
     const models = step(
       "models",
       `Loading ONNX Runtime and models (${CONTRACT.detectorFile}, ${file}); ` +
-        `${candidates.length > 1 ? "timing" : "backend"} ${names}`,
+        `${candidates.length > 1 ? "first guess of" : "backend"} ${names}`,
       Promise.all([this.#store.load(CONTRACT.detectorFile), this.#store.load(file)]).then(() =>
         this.#loadModels(),
       ),
@@ -215,6 +232,20 @@ export class PoseLandmarker {
   #notify(text) {
     console.warn(`[blazepose] ${text}`);
     this.#fixed.onMessage?.(text);
+  }
+
+  // `auto`'s first visit starts on its first guess; once a pose is tracked, the candidates
+  // are timed beside the tracking (remembered for the next visit) and the fastest takes over
+  // between frames when clearly faster. onRuntime() hears of the change.
+  async #timeBackends() {
+    try {
+      const result = await this.#running.timePending();
+      if (!result) return;
+      await this.#exclusive(() => this.#running.adopt(result)).catch(() => result.models.release());
+      this.#fixed.onRuntime?.(this.runtime);
+    } catch (error) {
+      console.warn(`[blazepose] timing the backends failed: ${error.message}`);
+    }
   }
 
   // Loads (or switches to) the sessions for the options.
@@ -331,6 +362,10 @@ export class PoseLandmarker {
       Object.assign(this.startup.firstFrameTimings, frame.timings);
     this.#marks.mark("firstFrame");
     if (pose) this.#marks.mark("firstPose");
+    if (pose && !this.#timingStarted) {
+      this.#timingStarted = true;
+      this.#timeBackends();
+    }
     const { angles, ...analysis } = frame.analysis;
     return {
       landmarks: pose ? [pose.landmarks] : [],

@@ -1,7 +1,13 @@
 // The model sessions in use and the backend they run on: chosen by measurement among what this
 // browser offers (backend-choice.js), switched when the options change, and replaced by the
 // next fastest backend when the running one fails.
-import { backendLabel, candidatesFor, chooseBackend, probeBackends } from "./backend-choice.js";
+import {
+  backendLabel,
+  candidatesFor,
+  chooseBackend,
+  firstGuess,
+  probeBackends,
+} from "./backend-choice.js";
 import { choiceKey, forget, recall, remember } from "./backend-memory.js";
 import { CONTRACT } from "./contract.js";
 import { PoseModels } from "./models.js";
@@ -9,6 +15,9 @@ import { loadRuntime, prefetchRuntime } from "./ort-runtime.js";
 
 // The ONNX Runtime version the sessions run on.
 const versionOf = (models) => models.ort.env.versions?.web ?? models.ort.env.versions?.common;
+const same = (a, b) => a.name === b.name && a.threads === b.threads;
+// A timed backend replaces the running one only when this much faster (timing noise).
+const SWITCH_GAIN = 0.9;
 
 export class RunningModels {
   models = null; // PoseModels
@@ -17,6 +26,7 @@ export class RunningModels {
   #candidate = null; // the backend running: {name, threads, deviceType, build}
   #fallbacks = []; // the next ones to try if it fails at run time, fastest first
   #choice = null; // {requested, chosen, candidates: [{backend, threads, ms | error}], reason}
+  #pending = null; // auto's first visit: {candidates, file, key}, timed once tracking runs
 
   // store: ModelStore; baseUrl, progress, proxy, threads (0: measured / default): as given
   // to PoseLandmarker.create; notify(text) shows a notice; marks: StartupMarks.
@@ -64,10 +74,10 @@ export class RunningModels {
     return backend !== "webgpu" && this.proxy;
   }
 
-  #open(candidate, file) {
+  #open(candidate, file, tag = "") {
     const proxy = this.#inWorker(candidate.name);
     const threads = candidate.name === "wasm" ? candidate.threads : 1;
-    const options = { baseUrl: this.baseUrl, progress: this.progress, proxy, threads };
+    const options = { baseUrl: this.baseUrl, progress: this.progress, proxy, threads, tag };
     const mark = (name) => this.marks?.mark(name);
     return loadRuntime(options).then((ort) => {
       mark("ortLoaded");
@@ -98,20 +108,88 @@ export class RunningModels {
     // Only a real measurement is remembered: `auto` with more than one candidate.
     const measured = requested === "auto" && candidates.length > 1;
     const key = measured ? await this.#choiceKey(candidates, file) : null;
+    this.#pending = null;
     let chosen = key ? await this.#recall(candidates, file, key) : null;
+    if (!chosen && key) chosen = await this.#startOnGuess(candidates, file, key);
     if (!chosen) {
       chosen = await chooseBackend(candidates, (c) => this.#open(c, file));
-      if (key) {
-        const { candidate, fallbacks, choice } = chosen;
-        const order = [candidate, ...fallbacks].map(({ name, threads }) => ({ name, threads }));
-        const ortVersion = versionOf(chosen.models);
-        remember(file, key, { ortVersion, chosen: choice.chosen, order, choice });
-      }
+      if (key) this.#remember(file, key, chosen);
     }
     this.#fallbacks = chosen.fallbacks;
     const choice = { requested, ...chosen.choice };
     if (plan.unavailable) choice.unavailable = plan.unavailable;
     await this.#use(chosen.models, chosen.candidate, choice);
+  }
+
+  // `auto`'s first visit (nothing remembered): the first guess opens without timing, so the
+  // first pose is not held up by opening and timing every candidate (seconds: an ORT instance
+  // and sessions each); timePending() times them once tracking runs. Null if it fails to open.
+  async #startOnGuess(candidates, file, key) {
+    const candidate = firstGuess(candidates, this.#probe, this.threads);
+    let models;
+    try {
+      models = await this.#open(candidate, file);
+    } catch {
+      return null; // then every candidate is opened and timed now
+    }
+    this.#pending = { candidates, file, key };
+    const rows = candidates.map(({ name, threads }) => ({ backend: name, threads, ms: null }));
+    const reason = `first visit: ${backendLabel(candidate)} untimed; the others are timed once tracking runs`;
+    return {
+      models,
+      candidate,
+      fallbacks: candidates.filter((c) => c !== candidate),
+      choice: {
+        chosen: { name: candidate.name, threads: candidate.threads },
+        candidates: rows,
+        reason,
+        provisional: true,
+      },
+    };
+  }
+
+  // Times every candidate of auto's first visit (while the page tracks, so the timing sees
+  // its real load) and remembers the result for the next visit. Resolves with chooseBackend's
+  // result (its fastest still open) for adopt(), or null when there is nothing to time.
+  async timePending() {
+    const pending = this.#pending;
+    this.#pending = null;
+    if (!pending || this.models?.file !== pending.file) return null;
+    const { candidates, file, key } = pending;
+    const result = await chooseBackend(candidates, (c) => this.#open(c, file, "timing"));
+    this.#remember(file, key, result);
+    return { ...result, file };
+  }
+
+  #remember(file, key, { models, candidate, fallbacks, choice }) {
+    const order = [candidate, ...fallbacks].map(({ name, threads }) => ({ name, threads }));
+    remember(file, key, { ortVersion: versionOf(models), chosen: choice.chosen, order, choice });
+  }
+
+  // Takes timePending()'s result between frames: its fastest replaces the running backend
+  // when SWITCH_GAIN faster, else it is released and the measurement only recorded.
+  async adopt(result) {
+    const current = this.#candidate;
+    const rows = result.choice.candidates;
+    const row = (c) => rows.find((r) => r.backend === c.name && r.threads === c.threads);
+    const stillAuto = this.#choice?.requested === "auto" && this.models?.file === result.file;
+    const gain = row(result.candidate)?.ms / (row(current)?.ms ?? Infinity);
+    const choice = { requested: "auto", ...result.choice };
+    if (stillAuto && !same(result.candidate, current) && !(gain > SWITCH_GAIN)) {
+      this.#fallbacks = result.fallbacks;
+      await this.#use(result.models, result.candidate, choice);
+      return true;
+    }
+    await result.models.release();
+    if (stillAuto) {
+      const chosen = { name: current.name, threads: current.threads };
+      const kept = same(result.candidate, current)
+        ? ""
+        : `; kept ${backendLabel(current)} (within 10 %)`;
+      this.#choice = { ...choice, chosen, reason: `${choice.reason}${kept}` };
+      this.info = Object.freeze({ ...this.info, ...this.#choice });
+    }
+    return false;
   }
 
   // What a remembered choice for these candidates and this landmark file must match.
@@ -133,7 +211,6 @@ export class RunningModels {
   async #recall(candidates, file, key) {
     const saved = recall(file, key);
     if (!saved) return null;
-    const same = (a, b) => a.name === b.name && a.threads === b.threads;
     const candidate = candidates.find((c) => same(c, saved.chosen));
     let models = null;
     try {

@@ -1,30 +1,49 @@
-"""Backend choice: `auto` times what the browser has and keeps the fastest; a backend the
-browser lacks falls back with a message; WebNN (in the WebNN-capable Chromium) tracks like the
-CPython runner."""
+"""Backend choice: `auto` starts on its first guess, times what the browser has once a pose is
+tracked and runs the fastest; a backend the browser lacks falls back with a message; WebNN (in
+the WebNN-capable Chromium) tracks like the CPython runner."""
 
 from __future__ import annotations
 
 from playwright.sync_api import Browser, Page
 from test_page import agreement_with_cpython, open_page, wait_ready
 
+TIMED = """() => { const c = window.blazepose.runtime?.choice;
+    return c && !c.provisional && c.candidates.some((r) => r.ms !== null) ? c : null; }"""
+
 
 def check_choice(info: dict, page: Page) -> dict:
-    """The measured choice: every candidate timed, the fastest chosen and shown."""
-    choice = info["backendChoice"]
-    assert choice["requested"] == "auto"
+    """auto's first visit: it starts on its first guess untimed, times every candidate once a
+    pose is tracked, and runs the fastest (or keeps the guess when within 10 % of it)."""
+    first = info["backendChoice"]
+    assert first["requested"] == "auto" and first["provisional"] is True
+    assert all(c["ms"] is None for c in first["candidates"])
+    assert first["reason"].startswith("first visit")
+    choice = page.wait_for_function(TIMED, timeout=180_000).json_value()
     timed = [c for c in choice["candidates"] if "error" not in c]
     assert timed and all(c["ms"] > 0 for c in timed)
     fastest = min(timed, key=lambda c: c["ms"])
-    assert choice["chosen"] == {"name": fastest["backend"], "threads": fastest["threads"]}
-    assert info["backend"] == fastest["backend"]
-    assert page.text_content("#stat-backend") == f"{fastest['backend']} (auto)"
+    running = page.evaluate("window.blazepose.runtime")
+    running["threads"] = running["threads"] or 1  # WebNN/WebGPU report none
+    assert choice["chosen"] == {"name": running["backend"], "threads": running["threads"]}
+    if choice["chosen"] != {"name": fastest["backend"], "threads": fastest["threads"]}:
+        assert "kept" in choice["reason"], choice  # the guess stays: within 10 % of the fastest
+        kept = next(
+            c
+            for c in timed
+            if c["backend"] == running["backend"] and c["threads"] == running["threads"]
+        )
+        assert fastest["ms"] > 0.9 * kept["ms"], choice
+    page.wait_for_function(
+        "(name) => document.querySelector('#stat-backend').textContent === name",
+        arg=f"{running['backend']} (auto)",
+    )
     assert "ms" in page.text_content("#stat-choice")
     return choice
 
 
 def test_auto_times_wasm_threads_and_keeps_the_fastest(browser: Browser, site_url: str) -> None:
     context = browser.new_context()
-    page, log = open_page(context, site_url + "index.html?source=none&model=lite")
+    page, log = open_page(context, site_url + "index.html?source=sample&model=lite")
     info = wait_ready(page)
     choice = check_choice(info, page)
     # Debian's Chromium has no WebNN and only a software WebGPU adapter: WASM thread counts.
@@ -36,7 +55,7 @@ def test_auto_times_wasm_threads_and_keeps_the_fastest(browser: Browser, site_ur
     detail = page.evaluate("window.blazepose.processFrame(new ImageData(64, 48), 0)")
     assert detail["backend"]["name"] == "wasm"
     assert detail["backend"]["threads"] == choice["chosen"]["threads"]
-    assert page.evaluate("window.blazepose.startup.backend.chosen") == choice["chosen"]
+    assert page.evaluate("window.blazepose.startup.backend.provisional") is True
     assert log.external() == [] and log.errors == []
     context.close()
 
@@ -65,8 +84,9 @@ def test_missing_backend_falls_back_with_a_message(browser: Browser, site_url: s
 
 def test_webnn_auto_choice_and_parity(webnn_browser: Browser, site_url: str, parity_frames):
     context = webnn_browser.new_context()
-    page, log = open_page(context, site_url + "index.html?source=none&model=full")
+    page, log = open_page(context, site_url + "index.html?source=sample&model=full")
     info = wait_ready(page, timeout_s=180)
+    assert info["backend"] == "webnn"  # the first guess where WebNN is present
     choice = check_choice(info, page)
     webnn = [c for c in choice["candidates"] if c["backend"] == "webnn"]
     assert webnn and webnn[0]["ms"] > 0, choice  # this browser has WebNN: it was timed
