@@ -240,12 +240,13 @@ export class PoseLandmarker {
   async #timeBackends() {
     try {
       const result = await this.#running.timePending();
-      if (!result) return;
+      if (!result) return this.#running.settleGuess("not timed: the model changed");
       await this.#exclusive(() => this.#running.adopt(result)).catch(() => result.models.release());
-      this.#fixed.onRuntime?.(this.runtime);
     } catch (error) {
+      this.#running.settleGuess(`timing failed: ${error.message}`);
       console.warn(`[blazepose] timing the backends failed: ${error.message}`);
     }
+    this.#fixed.onRuntime?.(this.runtime);
   }
 
   // Loads (or switches to) the sessions for the options.

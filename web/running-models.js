@@ -166,6 +166,15 @@ export class RunningModels {
     remember(file, key, { ortVersion: versionOf(models), chosen: choice.chosen, order, choice });
   }
 
+  // The first visit's timing did not happen (the file changed, or it failed): the guess
+  // stays, no longer provisional.
+  settleGuess(why) {
+    if (!this.#choice?.provisional) return;
+    const { provisional, ...choice } = this.#choice;
+    this.#choice = { ...choice, reason: `${choice.reason} (${why})` };
+    this.info = Object.freeze({ ...this.info, ...this.#choice, provisional: undefined });
+  }
+
   // Takes timePending()'s result between frames: its fastest replaces the running backend
   // when SWITCH_GAIN faster, else it is released and the measurement only recorded.
   async adopt(result) {

@@ -58,6 +58,11 @@ const adapter = {
     if (this.ready.model !== model) await this.bp.setOptions({ model });
   },
   async reset() {
+    // auto's first visit times its candidates after the first pose, beside the tracking:
+    // timed frames wait until that is over (older pages have no runtime: nothing to wait).
+    for (let waited = 0; this.bp.runtime?.choice?.provisional && waited < 120000; waited += 50) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
     if (typeof this.bp.reset === 'function') await this.bp.reset();
     else await this.bp.setOptions({ model: this.ready.model });
   },
@@ -78,7 +83,7 @@ const adapter = {
       requested: wanted,
       requestedThreads: wantedThreads,
       backend: this.backend,
-      backendChoice: this.ready?.backendChoice ?? null,
+      backendChoice: this.bp?.runtime?.choice ?? this.ready?.backendChoice ?? null,
       model: this.ready?.model,
     };
   },
