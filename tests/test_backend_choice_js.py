@@ -26,7 +26,8 @@ out.defaultThreads = [
   defaultThreads(probe(false, false, 16, true)),
   defaultThreads(probe(false, false, 16, false)),
 ];
-const guess = (p, threads = 0) => names([firstGuess(candidatesFor("auto", p, threads), p, threads)])[0];
+const guess = (p, threads = 0) =>
+  names([firstGuess(candidatesFor("auto", p, threads), p, threads)])[0];
 out.firstGuess = [
   guess(probe(false, "software", 2, true)),
   guess(probe(false, false, 8, true)),
