@@ -23,13 +23,14 @@ MediaPipe's.
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 from blazepose_tools import sequences
 from blazepose_tools.sequence_parity import ModelReport, evaluate, format_report
-from conftest import MODELS
 from oracles import OpenCvSampling
 
+MODELS = Path(__file__).resolve().parent.parent / "models"
 MODEL_NAMES = ("lite", "full")
 MIN_PCK = 0.99
 SENSITIVITY_MARGIN = 0.01  # as in tests/test_parity_mediapipe.py

@@ -19,15 +19,16 @@ walks past below.
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 from blazepose_tools import sequences
 from blazepose_tools.sequence_parity import ModelReport, evaluate, format_report
-from conftest import MODELS
 from oracles import OpenCvSampling
 
 # Full only: on this clip MediaPipe's lite model follows a sun flare on some frames (shared
 # reference README), so its lite output is no oracle for who is being tracked.
+MODELS = Path(__file__).resolve().parent.parent / "models"
 MODEL_NAMES = ("full",)
 SWITCH_SLACK = 5  # frames
 
