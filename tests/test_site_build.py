@@ -78,7 +78,7 @@ def test_the_import_check_sees_every_kind_of_import(tmp_path: Path) -> None:
 def project(tmp_path: Path) -> Path:
     """A minimal project tree with the inputs assemble_dist expects."""
     root = tmp_path / "project"
-    write(root / "web" / "index.html", "<!doctype html>")
+    write(root / "web" / "index.html", '<link rel="preload" href="models/%DETECTOR_FILE%">')
     write(root / "static" / "style.css", "body{}")
     write(root / "node_modules" / "@pyscript" / "core" / "dist" / "core.js", "//")
     for name in PYODIDE_FILES:
@@ -118,6 +118,10 @@ def test_assemble_dist_layout_and_cleanup(project: Path, tmp_path: Path) -> None
             "blazepose/uses_numpy.py",
         ]
     assert (dist / "contract.js").read_text(encoding="utf-8") == render_js()
+    # Pages name contract facts by token; the built page has the value.
+    assert (
+        dist / "index.html"
+    ).read_text() == '<link rel="preload" href="models/pose_detection.onnx">'
     first_zip = (dist / "python.zip").read_bytes()
 
     # A second run is a no-op on unchanged inputs and removes what no longer belongs.

@@ -193,36 +193,47 @@ async function trackImage(bitmap) {
   if (!detail.landmarks) showMessage(noPoseMessage(bitmap.width, bitmap.height), "info");
 }
 
+// Each choice of source supersedes the previous one, even one still opening (a camera
+// that answers after a file was picked must not take the video back).
+let sourceRun = 0;
+
 async function useSource(kind, file) {
+  const run = ++sourceRun;
+  const current = () => run === sourceRun;
   showMessage("");
   stopLive();
   stillImage = null;
   $("facing-label").hidden = kind !== "camera";
   try {
     if (kind === "camera") {
-      await startCamera(video, chosenCamera(), () => {
-        if (!video.srcObject) return;
+      const onEnded = () => {
+        if (!video.srcObject || !current()) return;
         stopLive();
         $("source").value = "none"; // choosing Camera again restarts it
         showMessage(`${CAMERA_ENDED} Choose Camera in the source menu to start it again.`);
-      });
+      };
+      if (!(await startCamera(video, chosenCamera(), onEnded, current))) return;
       await fillCameraList();
-      runLive();
+      if (current()) runLive();
     } else if (kind === "sample") {
       await playSample(video);
-      runLive();
+      if (current()) runLive();
     } else if (kind === "file" && file) {
       const opened = await openFile(video, file);
+      if (!current()) return;
       if (opened.kind === "image") await trackImage(opened.bitmap);
       else runLive();
     } else if (kind === "url") {
-      if (/\.(png|jpe?g|webp|gif|bmp)$/i.test(file)) await trackImage(await openImageUrl(file));
-      else {
+      if (/\.(png|jpe?g|webp|gif|bmp)$/i.test(file)) {
+        const bitmap = await openImageUrl(file);
+        if (current()) await trackImage(bitmap);
+      } else {
         await playVideoUrl(video, file);
-        runLive();
+        if (current()) runLive();
       }
     }
   } catch (error) {
+    if (!current()) return; // a later choice took over: this one's failure is moot
     showMessage(error instanceof SourceError ? error.message : `Source failed: ${error.message}`);
   }
 }

@@ -32,7 +32,9 @@ export async function listCameras() {
 }
 
 // Starts the camera into `video`; `onEnded` fires if the track stops (unplugged, revoked).
-export async function startCamera(video, deviceId, onEnded) {
+// Resolves with the stream, or null when `isCurrent()` says another source was chosen while
+// the camera was being opened (its stream is then stopped, the video left alone).
+export async function startCamera(video, deviceId, onEnded, isCurrent = () => true) {
   if (!navigator.mediaDevices?.getUserMedia) {
     throw new SourceError(
       "This browser cannot access a camera here (camera access needs HTTPS or localhost).",
@@ -48,6 +50,10 @@ export async function startCamera(video, deviceId, onEnded) {
     });
   } catch (error) {
     throw new SourceError(cameraMessage(error));
+  }
+  if (!isCurrent()) {
+    for (const track of stream.getTracks()) track.stop();
+    return null;
   }
   const [track] = stream.getVideoTracks();
   track.addEventListener("ended", onEnded, { once: true });

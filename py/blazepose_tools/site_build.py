@@ -25,7 +25,7 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from blazepose.contract import render_js
+from blazepose.contract import DETECTOR_FILE, render_js
 
 from blazepose_tools.offline_build import SERVICE_WORKER, build_facts, render_service_worker
 from blazepose_tools.precompress import precompress
@@ -132,13 +132,29 @@ def finish_site(dist: Path, site: Iterable[str], worker_template: str) -> set[st
     return {*served, HEADERS_FILE} | {c.relative_to(dist).as_posix() for c in copies}
 
 
+# Pages name contract facts by token, filled in here (e.g. the detector preloaded from
+# index.html's head, before any module that could import contract.js has run).
+PAGE_TOKENS = {"%DETECTOR_FILE%": DETECTOR_FILE}
+
+
+def render_page(text: str) -> str:
+    """A page's text with its contract tokens filled in."""
+    for token, value in PAGE_TOKENS.items():
+        text = text.replace(token, value)
+    return text
+
+
 def assemble_dist(root: Path, dist: Path) -> None:
     """Builds (or refreshes) the static site for `root` in `dist`."""
     root, dist = Path(root), Path(dist)
     plan = site_plan(root)
     dist.mkdir(parents=True, exist_ok=True)
     for rel, source in plan.items():
-        _copy(source, dist / rel)
+        if source.suffix == ".html":
+            (dist / rel).parent.mkdir(parents=True, exist_ok=True)
+            _write_text(dist / rel, render_page(source.read_text(encoding="utf-8")))
+        else:
+            _copy(source, dist / rel)
     _write_zip(dist / "python.zip", package_files(root / "py" / "blazepose"))
     _write_text(dist / "contract.js", render_js())
     site = sorted(set(plan) | {"python.zip", "contract.js"})

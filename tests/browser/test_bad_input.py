@@ -92,8 +92,17 @@ def camera_page(camera_browser: Browser, site_url: str):
     page.evaluate(COLLECT_POSES)
     wait_ready(page)
     wait_for_poses(page, 3, 60)
+    # A first visit is busy for a while after its first pose (auto times the backends, the
+    # service worker installs): on 2 cores that can hold a video's error event past the
+    # test's waits, so the tests start once both are done.
+    page.wait_for_function(SETTLED, timeout=180_000)
     yield page, log, console
     context.close()
+
+
+SETTLED = """() => { const offline = window.blazeposeOffline?.state ?? "";
+    return window.blazepose.runtime?.choice?.provisional !== true
+        && !["waiting", "registering"].includes(offline); }"""
 
 
 def no_python_errors(log, console: list[str]) -> None:
