@@ -202,6 +202,8 @@ def soak(
     info = page.evaluate("window.blazepose.ready.then((r) => r)")
     page.evaluate(COUNT_FRAMES)
     page.wait_for_function("window.__soak.frames > 0", timeout=60000)
+    # auto's first visit times its backends after the first pose (extra sessions meanwhile).
+    page.wait_for_function("window.blazepose.runtime?.choice?.provisional !== true", timeout=180000)
     page.wait_for_timeout(warm_up_s * 1000)
     cdp = context.new_cdp_session(page)
     started = time.monotonic()

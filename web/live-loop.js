@@ -58,7 +58,7 @@ export class LiveLoop {
       }
     };
     const onVideoError = () => {
-      failed = new SourceError(videoErrorMessage(video));
+      failed = new SourceError(videoErrorMessage(video, video.dataset.sourceName));
       wakeUp();
     };
     document.addEventListener("visibilitychange", onVisibility);

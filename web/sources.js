@@ -58,6 +58,7 @@ export async function startCamera(video, deviceId, onEnded, isCurrent = () => tr
   const [track] = stream.getVideoTracks();
   track.addEventListener("ended", onEnded, { once: true });
   video.srcObject = stream;
+  delete video.dataset.sourceName;
   video.loop = false;
   await video.play();
   return stream;
@@ -120,6 +121,7 @@ async function playUrl(video, sources, name = "The video") {
       video.append(source);
     }
   video.load();
+  video.dataset.sourceName = name; // for errors during playback (live-loop.js)
   let timer;
   await new Promise((resolve, reject) => {
     const fail = () => reject(new SourceError(videoErrorMessage(video, name)));
