@@ -1,6 +1,7 @@
-"""static_server: precompressed copies by Accept-Encoding, the site's headers (isolation and
-Content-Security-Policy from _headers), none of them with isolate=False; site_headers: the
-policy and the hashes of the pages' inline blocks."""
+"""static_server: precompressed copies by Accept-Encoding, byte ranges (206/416, always of the
+identity file), the site's headers (isolation and Content-Security-Policy from _headers), none
+of them with isolate=False; site_headers: the policy and the hashes of the pages' inline
+blocks."""
 
 from __future__ import annotations
 
@@ -23,7 +24,12 @@ from blazepose_tools.site_headers import (
     render_headers_file,
     site_headers,
 )
-from blazepose_tools.static_server import accepted_encodings, serve_in_background
+from blazepose_tools.static_server import (
+    Unsatisfiable,
+    accepted_encodings,
+    parse_range,
+    serve_in_background,
+)
 
 SCRIPT = b"export const answer = 42; // " + b"padding " * 200
 PAGE = """<!doctype html><html><head><style>body { margin: 0 }</style>
@@ -93,6 +99,85 @@ def test_files_without_copies_and_missing_files(server: str) -> None:
     assert get(server, "/nothing.js", {"Accept-Encoding": "br"}).status == 404
     index = get(server, "/", {"Accept-Encoding": "br"})
     assert index.status == 200 and index.body.decode() == PAGE
+
+
+@pytest.mark.parametrize(
+    ("header", "first", "last"),
+    [
+        ("bytes=0-1", 0, 1),  # what Safari asks first
+        ("bytes=10-19", 10, 19),
+        ("bytes=1000-", 1000, len(SCRIPT) - 1),
+        ("bytes=-7", len(SCRIPT) - 7, len(SCRIPT) - 1),
+        ("bytes=5-999999", 5, len(SCRIPT) - 1),  # the end is clamped to the file
+        ("bytes=-999999", 0, len(SCRIPT) - 1),
+    ],
+)
+def test_range_answers_206_from_the_identity_file(server: str, header, first, last) -> None:
+    # Asked with Accept-Encoding br: a range is still of the uncompressed file.
+    response = get(server, "/app.js", {"Range": header, "Accept-Encoding": "gzip, br"})
+    assert response.status == 206
+    assert response.getheader("Content-Encoding") is None
+    assert response.getheader("Content-Range") == f"bytes {first}-{last}/{len(SCRIPT)}"
+    assert response.getheader("Accept-Ranges") == "bytes"
+    assert response.getheader("Content-Type") == "text/javascript"
+    assert int(response.getheader("Content-Length")) == last - first + 1
+    assert response.body == SCRIPT[first : last + 1]
+
+
+@pytest.mark.parametrize("header", ["bytes=99999-", "bytes=-0", f"bytes={len(SCRIPT)}-"])
+def test_unsatisfiable_range_answers_416(server: str, header: str) -> None:
+    response = get(server, "/app.js", {"Range": header})
+    assert response.status == 416
+    assert response.getheader("Content-Range") == f"bytes */{len(SCRIPT)}"
+    assert response.body == b""
+
+
+@pytest.mark.parametrize(
+    "header", ["bytes=0-1,5-9", "bytes=9-5", "items=0-1", "bytes=", "bytes=a-b", "bytes=-"]
+)
+def test_ranges_not_served_give_the_whole_file(server: str, header: str) -> None:
+    # Several ranges, other units and bad syntax may be ignored (RFC 9110): a 200 of it all.
+    response = get(server, "/app.js", {"Range": header})
+    assert response.status == 200 and response.body == SCRIPT
+    assert response.getheader("Content-Range") is None
+
+
+def test_every_file_response_accepts_ranges(server: str) -> None:
+    for path, accept in (("/app.js", "br"), ("/app.js", ""), ("/plain.wasm", ""), ("/", "")):
+        response = get(server, path, {"Accept-Encoding": accept})
+        assert response.status == 200
+        assert response.getheader("Accept-Ranges") == "bytes", path
+    assert get(server, "/plain.wasm", {"Range": "bytes=0-3"}).body == b"\0asm"
+
+
+def test_if_range_only_for_the_current_file(server: str) -> None:
+    modified = get(server, "/app.js").getheader("Last-Modified")
+    same = get(server, "/app.js", {"Range": "bytes=0-3", "If-Range": modified})
+    assert same.status == 206 and same.body == SCRIPT[:4]
+    stale = get(server, "/app.js", {"Range": "bytes=0-3", "If-Range": '"an-old-etag"'})
+    assert stale.status == 200 and stale.body == SCRIPT
+
+
+def test_head_of_a_range(server: str) -> None:
+    host, port = server.removeprefix("http://").rstrip("/").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    connection.request("HEAD", "/app.js", headers={"Range": "bytes=2-5"})
+    response = connection.getresponse()
+    assert response.status == 206 and response.read() == b""
+    assert response.getheader("Content-Length") == "4"
+    connection.close()
+
+
+def test_range_parsing() -> None:
+    assert parse_range(None, 10) is None
+    assert parse_range("bytes=0-0", 10) == (0, 0)
+    assert parse_range("bytes=9-", 10) == (9, 9)
+    assert parse_range("bytes=-1", 10) == (9, 9)
+    assert parse_range("bytes = 2 - 3", 10) == (2, 3)
+    with pytest.raises(Unsatisfiable):
+        parse_range("bytes=10-", 10)
+    with pytest.raises(Unsatisfiable):
+        parse_range("bytes=-5", 0)
 
 
 def test_revalidation_answers_304(server: str) -> None:
