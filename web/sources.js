@@ -108,6 +108,30 @@ export function videoErrorMessage(video, name = "The video") {
 // A video that neither shows a frame nor fails within this time counts as having none.
 const FIRST_FRAME_MS = 15000;
 
+// WebKit may fire `loadeddata` before it knows the video track (videoWidth 0, no videoTracks
+// yet) when the page is busy starting up; the size follows in a `resize` event (measured on
+// WebKitGTK 2.50: 20-300 ms later). A video with no size after this long has no picture.
+const PICTURE_SIZE_MS = 3000;
+
+// "sized" once `video` has a picture size, "none" if none comes within PICTURE_SIZE_MS,
+// "replaced" if the video is emptied meanwhile (another source took it over).
+function pictureSize(video) {
+  if (video.videoWidth && video.videoHeight) return Promise.resolve("sized");
+  return new Promise((resolve) => {
+    const done = (result) => {
+      clearTimeout(timer);
+      video.removeEventListener("resize", resized);
+      video.removeEventListener("emptied", emptied);
+      resolve(result);
+    };
+    const resized = () => video.videoWidth && video.videoHeight && done("sized");
+    const emptied = () => done("replaced");
+    const timer = setTimeout(() => done("none"), PICTURE_SIZE_MS);
+    video.addEventListener("resize", resized);
+    video.addEventListener("emptied", emptied);
+  });
+}
+
 async function playUrl(video, sources, name = "The video") {
   stopVideo(video);
   video.loop = true;
@@ -147,7 +171,9 @@ async function playUrl(video, sources, name = "The video") {
       FIRST_FRAME_MS,
     );
   }).finally(() => clearTimeout(timer));
-  if (!video.videoWidth || !video.videoHeight) {
+  const picture = await pictureSize(video);
+  if (picture === "replaced") throw new SourceError(`${name} was replaced by another source.`);
+  if (picture === "none") {
     stopVideo(video);
     throw new SourceError(`${name} cannot be tracked: it has no picture (sound only?).`);
   }
