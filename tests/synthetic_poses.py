@@ -355,15 +355,19 @@ def exercise_sequence(
     glitch_rate: float = 0.01,
     view_deg: float | None = None,
     world_bend: float = 20.0,
+    spec: dict | None = None,
+    hidden: tuple[int, ...] = (),
 ) -> Sequence:
     """`reps` full reps of a preset (with `events`: plus partial reps, pauses at the bottom
     and top, leaving between reps and mid-rep, walking in at the far end), sampled at `fps`
     with frames dropped (`drop_rate`: never delivered, a time gap), lost (`lost_rate`: no
     pose), glitched (`glitch_rate`: one limb point jumps) and a stretch with the signal's
     limbs hidden (visibility < 0.5) for 300 ms. World landmarks show straight limbs
-    `world_bend` degrees bent, like BlazePose's (render())."""
+    `world_bend` degrees bent, like BlazePose's (render()). `spec`: the preset's "up",
+    "down" and "view" (PRESETS) replaced by these; `hidden`: landmarks never
+    visible."""
     rng = random.Random(seed)
-    preset = PRESETS[exercise]
+    preset = {**PRESETS[exercise], **(spec or {})}
     view = preset["view"] if view_deg is None else view_deg
     keys, truth, partial = _script(exercise, reps, rng, events)
     seq = Sequence(exercise, truth=truth, partial=partial)
@@ -377,9 +381,10 @@ def exercise_sequence(
         elif phase is None or rng.random() < lost_rate:
             seq.frames.append((t, None))
         else:
-            hidden = SIGNAL_LANDMARKS[exercise] if hide_from <= t < hide_from + 300 else ()
+            hide = SIGNAL_LANDMARKS[exercise] if hide_from <= t < hide_from + 300 else ()
+            hide = (*hide, *hidden)
             joints = blend(preset["up"], preset["down"], phase)
-            pose = render(joints, view, rng, noise, frozenset(hidden), world_bend)
+            pose = render(joints, view, rng, noise, frozenset(hide), world_bend)
             if rng.random() < glitch_rate:
                 i = rng.choice(SIGNAL_LANDMARKS[exercise])
                 x, y, z, v, pr = pose.landmarks[i]

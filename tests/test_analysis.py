@@ -58,7 +58,12 @@ def test_preset_counts_and_frames_carry_the_analysis() -> None:
              "range_deg": round(e.range_deg, 2)}
             for e in events
         ],
+        "diagnostics": analyzer.counter.diagnostics() | analyzer.counter.summary(),
     }  # fmt: skip
+    diagnostics = analyzer.reps()["diagnostics"]
+    assert diagnostics["signal"] == "world left_knee + right_knee (mean)"
+    assert diagnostics["mode"] == "preset" and not diagnostics["fallback"]
+    assert diagnostics["frames_with_pose"] == sum(f.present for f in frames)
 
 
 def test_to_dict_is_json_without_nan() -> None:
@@ -67,8 +72,8 @@ def test_to_dict_is_json_without_nan() -> None:
     with_rep = next(f for f in frames if f.events)
     d = json.loads(with_rep.to_json())
     assert set(d) == {
-        "time_ms", "present", "angles", "exercise", "state", "count", "signal", "events",
-        "classifier", "user_output", "user_error",
+        "time_ms", "present", "angles", "exercise", "state", "count", "signal", "diagnostics",
+        "events", "classifier", "user_output", "user_error",
     }  # fmt: skip
     assert d["events"][0] == with_rep.events[0].to_dict()
     assert set(d["events"][0]) == {"exercise", "count", "start_ms", "end_ms", "range_deg"}
@@ -140,7 +145,7 @@ def test_no_counter_no_pose_and_reset() -> None:
     analyzer = Analyzer()
     f = analyzer.update(None, W, H, 0.0)
     assert (f.present, f.exercise, f.state, f.count, f.signal) == (False, None, None, 0, None)
-    assert analyzer.reps() == {"exercise": None, "count": 0, "events": []}
+    assert analyzer.reps() == {"exercise": None, "count": 0, "events": [], "diagnostics": None}
     pose = render(PRESETS["squat"]["up"], 0, random.Random(0), noise=0.0)
     f = analyzer.update(PoseLandmarks(pose.landmarks, pose.world_landmarks), W, H, 33.0)
     assert f.present and f.angles["world"]["left_knee"] == pytest.approx(178, abs=3)

@@ -355,7 +355,9 @@ def test_track_reps_adds_angles_reps_and_csv(
     assert "reps of squat" in done.stderr.splitlines()[-1]
     document = json.loads(out.read_text())
     assert set(document) == {"model", "width", "height", "frames", "reps"}
-    assert set(document["reps"]) == {"exercise", "count", "events"}
+    assert set(document["reps"]) == {"exercise", "count", "events", "diagnostics"}
+    diagnostics = document["reps"]["diagnostics"]
+    assert diagnostics["signal"] and diagnostics["reason"] and "issue_frames" in diagnostics
     assert document["reps"]["exercise"] == "squat"
     frames = document["frames"]
     for frame in frames:

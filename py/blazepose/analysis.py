@@ -57,7 +57,8 @@ class FrameAnalysis:
     exercise: str | None  # the active counter's name (preset or classifier), None without
     state: str | None  # the active counter's state (rep_counter.STATES or classifier's)
     count: int  # reps so far
-    signal: float | None = None  # the preset's filtered angle signal (degrees), if any
+    signal: float | None = None  # the preset's filtered signal in use (rep_counter), if any
+    diagnostics: dict | None = None  # the preset counter's state in words (rep_diagnostics)
     events: list[RepEvent] = field(default_factory=list)  # reps completed in this frame
     classifier: dict | None = None  # {"scores": {class: smoothed}, "state", "count"}
     user_output: Any = None  # the user function's return value (JSON-able form)
@@ -72,6 +73,7 @@ class FrameAnalysis:
             "state": self.state,
             "count": self.count,
             "signal": None if self.signal is None else round(self.signal, ANGLE_DECIMALS),
+            "diagnostics": self.diagnostics,
             "events": [e.to_dict() for e in self.events],
             "classifier": self.classifier,
             "user_output": self.user_output,
@@ -153,7 +155,8 @@ class Analyzer:
         angles = joint_angles(landmarks, world, image_w, image_h)
         events: list[RepEvent] = []
         if self.counter is not None:
-            events = self.counter.update(angles if pose is not None else None, time_ms)
+            present = pose is not None
+            events = self.counter.update(angles if present else None, time_ms, landmarks, world)
         scores = None
         if self.classifier is not None:
             cls_events = self.classifier.update(
@@ -176,6 +179,7 @@ class Analyzer:
             state=self.counter.state if self.counter is not None else scores and scores["state"],
             count=self.count,
             signal=self.counter.signal if self.counter is not None else None,
+            diagnostics=self.counter.diagnostics() if self.counter is not None else None,
             events=events,
             classifier=scores,
         )
@@ -188,7 +192,11 @@ class Analyzer:
         return frame
 
     def reps(self) -> dict:
-        """`{"exercise", "count", "events": [{"start_ms", "end_ms", "range_deg"}]}`."""
+        """`{"exercise", "count", "events": [{"start_ms", "end_ms", "range_deg"}],
+        "diagnostics"}`; diagnostics (a preset only, else None): the counter's state at the
+        last frame (rep_diagnostics.describe) and its summary over all frames."""
+        counter = self.counter
+        diagnostics = None if counter is None else counter.diagnostics() | counter.summary()
         return {
             "exercise": self.exercise,
             "count": self.count,
@@ -196,6 +204,7 @@ class Analyzer:
                 {k: v for k, v in e.to_dict().items() if k in ("start_ms", "end_ms", "range_deg")}
                 for e in self.events
             ],
+            "diagnostics": diagnostics,
         }
 
 
