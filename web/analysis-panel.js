@@ -32,7 +32,10 @@ export class AnalysisPanel {
     this.#info = info;
     const exercises = Object.entries(info.exercises).map(([name, e]) => {
       const option = new Option(title(name), name);
-      option.title = `${e.space} ${e.angles.join(" + ")}: up ${e.up}°, down ${e.down}°. ${e.why}`;
+      const fallback = e.fallback
+        ? ` Falls back to ${e.fallback} where the angle is unreliable.`
+        : "";
+      option.title = `${e.space} ${e.angles.join(" + ")}: up ${e.up}°, down ${e.down}° (adapted to your range where it does not span them).${fallback} ${e.why}`;
       return option;
     });
     $("exercise").replaceChildren(
@@ -104,12 +107,25 @@ export class AnalysisPanel {
           .map(([name, score]) => `${name} ${score.toFixed(1)}`)
           .join(" · ")
       : "";
+    this.#plot.setMarks(this.#thresholdMarks(analysis));
     const space = detail.angles?.[$("angle-space").value] ?? {};
     const values = {};
     for (const box of $("angle-choice").querySelectorAll("input:checked"))
       values[shortAngle(box.value)] = space[box.value];
     this.#plot.push(detail.timeMs, values);
     this.#editor.frame(analysis, detail.timeMs, detail.landmarks !== null);
+  }
+
+  // The preset's thresholds in force as plot lines, when the plot shows its angles' space.
+  #thresholdMarks(analysis) {
+    const d = analysis.diagnostics;
+    const preset = this.#info.exercises[analysis.exercise];
+    if (!d || !preset || d.unit !== "deg" || d.up === null || d.down === null) return [];
+    if ($("angle-space").value !== preset.space) return [];
+    return [
+      { value: d.up, label: `up ${Math.round(d.up)}°` },
+      { value: d.down, label: `down ${Math.round(d.down)}°` },
+    ];
   }
 
   #choose(angles) {

@@ -8,11 +8,17 @@ export class TimePlot {
   #range; // [min, max] or null: scaled to the data
   #points = []; // [timeMs, {name: value}]
   #colours = new Map();
+  #marks = []; // [{value, label}]: dashed horizontal lines (a counter's thresholds)
 
   constructor(canvas, { windowMs = 10000, range = null } = {}) {
     this.#canvas = canvas;
     this.#windowMs = windowMs;
     this.#range = range;
+  }
+
+  // marks: [{value, label}] drawn from the next frame on ([] for none).
+  setMarks(marks) {
+    this.#marks = marks;
   }
 
   clear() {
@@ -63,6 +69,17 @@ export class TimePlot {
       ctx.stroke();
       ctx.fillText(formatTick(value), 2, y(value) - 2);
     }
+    ctx.setLineDash([4, 4]);
+    ctx.strokeStyle = "#9aa0aa";
+    for (const { value, label } of this.#marks) {
+      if (!(value >= low && value <= high)) continue;
+      ctx.beginPath();
+      ctx.moveTo(0, y(value));
+      ctx.lineTo(width, y(value));
+      ctx.stroke();
+      ctx.fillText(label, width / 2, y(value) - 2);
+    }
+    ctx.setLineDash([]);
     let legendX = width;
     ctx.lineWidth = 2;
     for (const name of names.toReversed()) {

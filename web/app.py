@@ -59,6 +59,7 @@ try:
     from blazepose.joint_angles import ANGLE_NAMES
     from blazepose.pose_classifier import ClassifierCounter, load_samples_csv
     from blazepose.recording import csv_row, to_csv
+    from blazepose.rep_signals import FALLBACKS
     from blazepose.tracker import CropRequest, PoseTracker, TrackerOptions
 except ImportError as error:  # shown on the loading screen instead of a silent hang
     js.globalThis.blazeposePyFailed(f"The blazepose package could not be imported: {error}")
@@ -294,10 +295,17 @@ def open_session(options=None) -> object:
 
 
 def analysis_info() -> str:
-    """JSON: the angle names, the presets (their signal, thresholds and reasoning) and the
-    exercise name that counts with the recorded classifier."""
+    """JSON: the angle names, the presets (their signal, thresholds, reasoning and fallback
+    signal) and the exercise name that counts with the recorded classifier."""
     exercises = {
-        name: {"angles": list(e.angles), "space": e.space, "up": e.up, "down": e.down, "why": e.why}
+        name: {
+            "angles": list(e.angles),
+            "space": e.space,
+            "up": e.up,
+            "down": e.down,
+            "why": e.why,
+            "fallback": FALLBACKS[e.fallback].label if e.fallback in FALLBACKS else None,
+        }
         for name, e in EXERCISES.items()
     }
     info = {"angles": list(ANGLE_NAMES), "exercises": exercises, "classifier": CLASSIFIER}

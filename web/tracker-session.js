@@ -98,9 +98,10 @@ export class TrackerSession {
   }
 
   // The finished frame's analysis: {angles ({image, world} or null without a pose),
-  // exercise, state, count, signal, reps: [{exercise, count, startMs, endMs, rangeDeg}]
-  // completed in this frame, classifier ({scores, state, count} or null), output and error
-  // (the user function's)}.
+  // exercise, state, count, signal, diagnostics (the preset counter's state and why it
+  // does not count: blazepose.rep_diagnostics, or null), reps: [{exercise, count, startMs,
+  // endMs, rangeDeg}] completed in this frame, classifier ({scores, state, count} or null),
+  // output and error (the user function's)}.
   analyze() {
     const a = JSON.parse(this.#session.analyze());
     return {
@@ -109,6 +110,7 @@ export class TrackerSession {
       state: a.state,
       count: a.count,
       signal: a.signal,
+      diagnostics: a.diagnostics ?? null,
       reps: a.events.map(repEvent),
       classifier: a.classifier,
       output: a.user_output,
