@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
 from synthetic_poses import exercise_sequence  # noqa: E402
 from test_real_exercise_clips import TRUTH, count_reps, load_clip, window  # noqa: E402
+from test_rep_adaptive import DECLINE, LOW_FRONT  # noqa: E402
 
 SAMPLE = ROOT / "static" / "sample" / "sample.mp4"
 SCREENSHOT = ROOT / "docs" / "screenshot.png"
@@ -103,6 +104,10 @@ def test_angles_in_pose_detail(page: Page) -> None:
     print(f"analysis ms/frame (squat): median {median:.3f}, max {max(costs):.3f}")
     assert median <= 1.0
     detail = details[-1]
+    diagnostics = detail["analysis"]["diagnostics"]
+    assert diagnostics["signal"] == "world left_knee + right_knee (mean)"
+    assert diagnostics["reason"] and diagnostics["mode"] in ("preset", "adaptive")
+    page.wait_for_function("document.getElementById('rep-why')?.textContent.length > 0")
     angles = detail["angles"]
     assert set(angles) == {"image", "world"}
     assert all(set(angles[space]) == set(ANGLE_NAMES) for space in angles)
@@ -136,6 +141,27 @@ def test_preset_counts_match_cpython(page: Page, exercise: str) -> None:
     assert ours["reps"]["count"] == seq.truth
     assert ours["reps"] == json.loads(json.dumps(analyzer.reps()))
     assert [f["count"] for f in ours["frames"]][-1] == seq.truth
+
+
+@pytest.mark.parametrize(
+    ("exercise", "spec", "hidden"),
+    [("push_up", LOW_FRONT, ()), ("sit_up", DECLINE, ()), ("push_up", None, (13, 14))],
+    ids=["push_up_low_front", "sit_up_decline", "push_up_elbows_hidden"],
+)
+def test_unseen_views_count_like_cpython(
+    page: Page, exercise: str, spec: dict | None, hidden: tuple[int, ...]
+) -> None:
+    """The views the presets were not tuned on (thresholds adapted to the range, the fallback
+    signal where the elbows are hidden): the page's Python counts them like CPython."""
+    seq = exercise_sequence(exercise, reps=6, seed=5, spec=spec, hidden=hidden)
+    recording = {"width": seq.image_w, "height": seq.image_h, "frames": seq.cli_frames()}
+    page.evaluate(f"window.blazepose.setAnalysis({{exercise: '{exercise}', code: ''}})")
+    ours = page.evaluate("(r) => window.blazepose.analyzeRecording(r)", recording)
+    analyzer = Analyzer(exercise)
+    analyze_frames(recording["frames"], seq.image_w, seq.image_h, analyzer)
+    assert ours["reps"]["count"] == seq.truth == 6
+    assert ours["reps"] == json.loads(json.dumps(analyzer.reps()))
+    assert ours["reps"]["diagnostics"]["fallback"] == bool(hidden)
 
 
 def test_real_clips_count_like_cpython(page: Page) -> None:
