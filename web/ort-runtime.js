@@ -1,46 +1,57 @@
-// ONNX Runtime Web, from the site's vendor/ort/ folder: one build for every backend.
-// ort.webgpu.min.mjs with its asyncify WASM (27 MB, 4.0 MB brotli) runs WASM, WebNN and
-// WebGPU; the WASM-only build (14 MB) cannot run WebNN, and shipping both meant a second
-// 27 MB download whenever `auto` timed WebNN or WebGPU. Its WASM backend measured as fast
-// as the WASM-only build's (bench/experiments/ort_builds.py). Each (threads, proxy) gets its
-// own module instance, because ORT reads its WASM settings once per instance: that is how
-// `auto` can time 1, 2 and 4 threads side by side.
-import { fetchBytes } from "./downloads.js";
+// ONNX Runtime Web, from the site's vendor/ort/ folder. The build follows the backend
+// (CONTRACT.ortBuilds): the WASM-only build (14 MB) runs `wasm`; WebNN and WebGPU need a
+// larger build, JSPI where the browser has WebAssembly.Suspending (17 MB), else asyncify
+// (27 MB). A page only ever downloads the builds of the backends it opens.
+//
+// ORT fetches and compiles its WASM itself, streaming from the file's URL (served as
+// application/wasm): that is the path on which the browser keeps the compiled code (the HTTP
+// cache or the service worker's cache), so a second visit does not compile it again. Handing
+// ORT the bytes (env.wasm.wasmBinary) compiled the module anew on every visit.
+//
+// Each (build, threads, proxy, tag) gets its own module instance, because ORT reads its WASM
+// settings once per instance.
+import { CONTRACT } from "./contract.js";
 
-export const ORT_MODULE = "vendor/ort/ort.webgpu.min.mjs";
-export const ORT_WASM = "vendor/ort/ort-wasm-simd-threaded.asyncify.wasm";
+const FOLDER = "vendor/ort/";
 
-let binary = null; // Promise<ArrayBuffer>
-const runtimes = new Map(); // threads/proxy -> Promise<ort>
-
-function wasmBinary(baseUrl, progress) {
-  if (!binary) {
-    const url = new URL(ORT_WASM, baseUrl).href;
-    binary = fetchBytes(url, progress, "ONNX Runtime").then((bytes) => bytes.buffer);
-    binary.catch(() => (binary = null));
-  }
-  return binary;
+// The build that runs `backend` ("wasm", "webnn" or "webgpu") in this browser.
+export function buildFor(backend) {
+  if (backend === "wasm") return "wasm";
+  return typeof WebAssembly.Suspending === "function" ? "jspi" : "asyncify";
 }
 
-// Starts fetching ORT's WASM (from the start of PoseLandmarker.create).
-export function prefetchRuntime({ baseUrl, progress }) {
-  wasmBinary(baseUrl, progress).catch(() => {});
+// Site paths of a build's files: {module, glue, wasm}.
+export function buildFiles(build) {
+  const files = CONTRACT.ortBuilds[build];
+  if (!files) throw new Error(`unknown ONNX Runtime build ${build}`);
+  return Object.fromEntries(Object.entries(files).map(([k, name]) => [k, FOLDER + name]));
 }
 
-// The ORT module instance with `threads` WASM threads (they need a cross-origin isolated
-// page) and, with `proxy`, inference in ORT's own worker (not for WebGPU, which needs the
-// page's thread). A `tag` gives a separate instance: sessions created in an instance while
-// another session of it runs can break that one (WebNN: "Trying to upload to a MLTensor
-// while shouldTransferToMLTensor is false"), so timing beside tracking uses its own.
-export function loadRuntime({ baseUrl, progress, proxy = true, threads = 1, tag = "" }) {
-  const key = `${threads}/${proxy ? "proxy" : "page"}${tag ? `/${tag}` : ""}`;
+const runtimes = new Map(); // key -> Promise<ort>
+const prefetched = new Set(); // builds whose WASM was asked for ahead of ORT
+
+// Starts downloading the WASM of `build` into the browser's cache while the rest of the page
+// starts (ORT's own streaming fetch then finds it there). The body is read and dropped.
+export function prefetchRuntime({ baseUrl, build = "wasm" }) {
+  if (prefetched.has(build)) return;
+  prefetched.add(build);
+  const url = new URL(buildFiles(build).wasm, baseUrl).href;
+  fetch(url)
+    .then((response) => response.arrayBuffer())
+    .catch(() => prefetched.delete(build));
+}
+
+// The ORT module instance of `build` with `threads` WASM threads (they need a cross-origin
+// isolated page) and, with `proxy`, inference in ORT's own worker (not for WebGPU, which
+// needs the page's thread). A `tag` gives a separate instance.
+export function loadRuntime({ baseUrl, build = "wasm", proxy = true, threads = 1, tag = "" }) {
+  const key = `${build}/${threads}/${proxy ? "proxy" : "page"}${tag ? `/${tag}` : ""}`;
   if (!runtimes.has(key)) {
     const promise = (async () => {
-      const url = new URL(ORT_MODULE, baseUrl);
+      const url = new URL(buildFiles(build).module, baseUrl);
       url.searchParams.set("instance", key);
-      const [ort, bytes] = await Promise.all([import(url.href), wasmBinary(baseUrl, progress)]);
-      ort.env.wasm.wasmPaths = new URL("vendor/ort/", baseUrl).href;
-      ort.env.wasm.wasmBinary = bytes.slice(0); // a copy: the proxy worker takes its own
+      const ort = await import(url.href);
+      ort.env.wasm.wasmPaths = new URL(FOLDER, baseUrl).href;
       ort.env.wasm.numThreads = threads;
       ort.env.wasm.proxy = proxy;
       ort.env.logLevel = "error";
@@ -51,3 +62,6 @@ export function loadRuntime({ baseUrl, progress, proxy = true, threads = 1, tag 
   }
   return runtimes.get(key);
 }
+
+// The ORT module instances loaded in this realm (each with its WASM memory and workers).
+export const loadedRuntimes = () => [...runtimes.keys()];

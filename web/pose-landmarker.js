@@ -241,7 +241,9 @@ export class PoseLandmarker {
     try {
       const result = await this.#running.timePending();
       if (!result) return this.#running.settleGuess("not timed: the model changed");
-      await this.#exclusive(() => this.#running.adopt(result)).catch(() => result.models.release());
+      await this.#exclusive(() => this.#running.adopt(result)).catch(() =>
+        result.models?.release(),
+      );
     } catch (error) {
       this.#running.settleGuess(`timing failed: ${error.message}`);
       console.warn(`[blazepose] timing the backends failed: ${error.message}`);

@@ -58,16 +58,27 @@
     },
   };
 
-  // PyScript/Pyodide fetch their runtime through window.fetch: count those bytes too.
-  const counted = /\/vendor\/pyodide\/|\/python\.zip$|\/vendor\/ort\//;
+  // PyScript/Pyodide fetch their runtime through window.fetch: count those bytes too. WASM
+  // files are not wrapped: the browser keeps compiled code only for a response streamed
+  // from its URL as it came (a wrapped body is a new response without it), so they count
+  // once loaded, from Resource Timing.
+  const counted = /\/vendor\/pyodide\/|\/python\.zip$/;
+  const wasm = /\/vendor\/(pyodide|ort)\/[^/]+\.wasm$/;
   const originalFetch = window.fetch.bind(window);
   window.fetch = async (input, init) => {
     const response = await originalFetch(input, init);
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
-    return counted.test(new URL(url, location.href).pathname)
-      ? progress.track(url, response)
-      : response;
+    const path = new URL(url, location.href).pathname;
+    return counted.test(path) && !wasm.test(path) ? progress.track(url, response) : response;
   };
+  if (typeof PerformanceObserver === "function") {
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        if (!wasm.test(new URL(entry.name).pathname) || files.has(entry.name)) continue;
+        progress.add(entry.name, entry.encodedBodySize || entry.decodedBodySize || 0);
+      }
+    }).observe({ type: "resource", buffered: true });
+  }
 
   window.__blazeposeBoot = { progress, t0: performance.now() };
 })();

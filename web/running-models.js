@@ -9,9 +9,10 @@ import {
   probeBackends,
 } from "./backend-choice.js";
 import { choiceKey, forget, recall, remember } from "./backend-memory.js";
+import { timeInWorker } from "./backend-timing.js";
 import { CONTRACT } from "./contract.js";
 import { PoseModels } from "./models.js";
-import { loadRuntime, prefetchRuntime } from "./ort-runtime.js";
+import { buildFor, loadRuntime, prefetchRuntime } from "./ort-runtime.js";
 
 // The ONNX Runtime version the sessions run on.
 const versionOf = (models) => models.ort.env.versions?.web ?? models.ort.env.versions?.common;
@@ -37,9 +38,11 @@ export class RunningModels {
   // Starts fetching ORT's WASM; finds what the browser offers; returns the backends it will
   // try for `requested`.
   async probe(requested) {
-    prefetchRuntime({ baseUrl: this.baseUrl, progress: this.progress });
     this.#probe = await probeBackends();
-    return this.#plan(requested, false).candidates;
+    const candidates = this.#plan(requested, false).candidates;
+    const guess = firstGuess(candidates, this.#probe, this.threads);
+    prefetchRuntime({ baseUrl: this.baseUrl, build: buildFor(guess.name) });
+    return candidates;
   }
 
   get runtime() {
@@ -77,7 +80,8 @@ export class RunningModels {
   #open(candidate, file, tag = "") {
     const proxy = this.#inWorker(candidate.name);
     const threads = candidate.name === "wasm" ? candidate.threads : 1;
-    const options = { baseUrl: this.baseUrl, progress: this.progress, proxy, threads, tag };
+    const build = buildFor(candidate.name);
+    const options = { baseUrl: this.baseUrl, build, proxy, threads, tag };
     const mark = (name) => this.marks?.mark(name);
     return loadRuntime(options).then((ort) => {
       mark("ortLoaded");
@@ -113,7 +117,7 @@ export class RunningModels {
     if (!chosen && key) chosen = await this.#startOnGuess(candidates, file, key);
     if (!chosen) {
       chosen = await chooseBackend(candidates, (c) => this.#open(c, file));
-      if (key) this.#remember(file, key, chosen);
+      if (key) this.#remember(file, key, versionOf(chosen.models), chosen);
     }
     this.#fallbacks = chosen.fallbacks;
     const choice = { requested, ...chosen.choice };
@@ -149,21 +153,51 @@ export class RunningModels {
   }
 
   // Times every candidate of auto's first visit (while the page tracks, so the timing sees
-  // its real load) and remembers the result for the next visit. Resolves with chooseBackend's
-  // result (its fastest still open) for adopt(), or null when there is nothing to time.
+  // its real load) in a worker that ends with its answer, and remembers the result for the
+  // next visit. When the fastest is another backend than the running one and SWITCH_GAIN
+  // faster, it is opened (and a WASM one warmed up) here, beside the tracking. Resolves with
+  // {candidate, fallbacks, choice, file, models (null: nothing to switch to)} for adopt(),
+  // or null when there is nothing to time.
   async timePending() {
     const pending = this.#pending;
     this.#pending = null;
     if (!pending || this.models?.file !== pending.file) return null;
     const { candidates, file, key } = pending;
-    const result = await chooseBackend(candidates, (c) => this.#open(c, file, "timing"));
-    this.#remember(file, key, result);
-    return { ...result, file };
+    const timed = await timeInWorker({
+      baseUrl: this.baseUrl,
+      candidates,
+      file,
+      store: this.store,
+    });
+    const ours = (c) => candidates.find((own) => same(own, c));
+    const result = {
+      candidate: ours(timed.candidate),
+      fallbacks: timed.fallbacks.map(ours),
+      choice: timed.choice,
+      file,
+      models: null,
+    };
+    this.#remember(file, key, timed.ortVersion, result);
+    if (this.#switchesTo(result)) {
+      result.models = await this.#open(result.candidate, file);
+      await result.models.warmUpWhile(() => true, { maxRuns: 10, maxMs: 3000 });
+    }
+    return result;
   }
 
-  #remember(file, key, { models, candidate, fallbacks, choice }) {
+  // Whether timing's result replaces the running backend (still auto, same file).
+  #switchesTo(result) {
+    const rows = result.choice.candidates;
+    const row = (c) => rows.find((r) => r.backend === c.name && r.threads === c.threads);
+    const current = this.#candidate;
+    const stillAuto = this.#choice?.requested === "auto" && this.models?.file === result.file;
+    const gain = row(result.candidate)?.ms / (row(current)?.ms ?? Infinity);
+    return stillAuto && !same(result.candidate, current) && !(gain > SWITCH_GAIN);
+  }
+
+  #remember(file, key, ortVersion, { candidate, fallbacks, choice }) {
     const order = [candidate, ...fallbacks].map(({ name, threads }) => ({ name, threads }));
-    remember(file, key, { ortVersion: versionOf(models), chosen: choice.chosen, order, choice });
+    remember(file, key, { ortVersion, chosen: choice.chosen, order, choice });
   }
 
   // The first visit's timing did not happen (the file changed, or it failed): the guess
@@ -175,22 +209,19 @@ export class RunningModels {
     this.info = Object.freeze({ ...this.info, ...this.#choice, provisional: undefined });
   }
 
-  // Takes timePending()'s result between frames: its fastest replaces the running backend
-  // when SWITCH_GAIN faster, else it is released and the measurement only recorded.
+  // Takes timePending()'s result between frames: its models replace the running ones when
+  // they were opened (and the options did not change meanwhile), else the measurement is
+  // only recorded. Resolves true when the backend changed.
   async adopt(result) {
     const current = this.#candidate;
-    const rows = result.choice.candidates;
-    const row = (c) => rows.find((r) => r.backend === c.name && r.threads === c.threads);
-    const stillAuto = this.#choice?.requested === "auto" && this.models?.file === result.file;
-    const gain = row(result.candidate)?.ms / (row(current)?.ms ?? Infinity);
     const choice = { requested: "auto", ...result.choice };
-    if (stillAuto && !same(result.candidate, current) && !(gain > SWITCH_GAIN)) {
+    if (result.models && this.#switchesTo(result)) {
       this.#fallbacks = result.fallbacks;
       await this.#use(result.models, result.candidate, choice);
       return true;
     }
-    await result.models.release();
-    if (stillAuto) {
+    await result.models?.release();
+    if (this.#choice?.requested === "auto" && this.models?.file === result.file) {
       const chosen = { name: current.name, threads: current.threads };
       const kept = same(result.candidate, current)
         ? ""

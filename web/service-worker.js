@@ -7,7 +7,7 @@
 //   server (a newer build) never mixes into this one: the next visit finds the new worker,
 //   which caches the new build beside it and drops the old one when it takes over.
 // - Cross-origin isolation on hosts that cannot set headers: every response it gives carries
-//   the site's headers (COOP/COEP/CORP and the Content-Security-Policy), so the second load
+//   the site's headers (stored with each cached file; added to what it fetches) (COOP/COEP/CORP and the Content-Security-Policy), so the second load
 //   of a page is isolated and ONNX Runtime gets WASM threads.
 // Requests for anything else (other pages of the host, test or bench files) pass untouched.
 
@@ -42,7 +42,11 @@ async function store(cache, path, buffer, contentType) {
     self.registration.update().catch(() => {});
     return false;
   }
-  const headers = contentType ? { "Content-Type": contentType } : {};
+  // Stored with the site's headers, so a cached file is answered with the cached response
+  // itself: the browser keeps compiled WASM code beside a Cache Storage entry, and only
+  // finds it when the page gets that very response (a copy has none).
+  const headers = new Headers(BUILD.headers);
+  if (contentType) headers.set("Content-Type", contentType);
   await cache.put(keyFor(path), new Response(buffer, { headers }));
   return true;
 }
@@ -69,7 +73,7 @@ function withSiteHeaders(response) {
 async function respond(event, path) {
   const cache = await caches.open(CACHE);
   const cached = await cache.match(keyFor(path));
-  if (cached) return withSiteHeaders(cached);
+  if (cached) return cached;
   const response = await fetch(keyFor(path), { cache: "no-cache" });
   if (!response.ok || !response.body) return withSiteHeaders(response);
   // One copy streams to the page, the other is checked and cached.

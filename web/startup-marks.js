@@ -6,7 +6,7 @@
 //                    from the HTTP cache or a service worker)
 //   pythonStart      the PyScript tag went in;  pyodideBooted: app.py's first statement ran
 //   blazeposeImported app.py imported blazepose; pythonReady: JS holds app.py's API
-//   ortLoaded        the first ONNX Runtime module and its WASM bytes are in
+//   ortLoaded        the first ONNX Runtime module is imported (it compiles its WASM next)
 //   ortInit          the first session exists (ORT's WASM compiled and instantiated, detector)
 //   sessions         the first backend's two sessions exist; backendChosen: `auto` decided
 //   ready            create() resolved; firstFrame: the first frame was tracked (its timings,

@@ -89,6 +89,27 @@ def layout_length(fields: dict[str, tuple[int, int]]) -> int:
 # --- options ---------------------------------------------------------------------------------
 # "auto" measures the others this browser has and keeps the fastest (web/backend-choice.js).
 BACKENDS = ("auto", "webnn", "webgpu", "wasm")
+# ONNX Runtime Web builds (files of npm onnxruntime-web's dist/, served from vendor/ort/): the
+# WASM-only build runs the `wasm` backend (14 MB); WebNN and WebGPU need a larger build, JSPI
+# where the browser has WebAssembly.Suspending (17 MB), else asyncify (27 MB). web/ort-runtime.js
+# picks the build per backend; the site build copies exactly these files.
+ORT_BUILDS = {
+    "wasm": {
+        "module": "ort.wasm.min.mjs",
+        "glue": "ort-wasm-simd-threaded.mjs",
+        "wasm": "ort-wasm-simd-threaded.wasm",
+    },
+    "jspi": {
+        "module": "ort.jspi.min.mjs",
+        "glue": "ort-wasm-simd-threaded.jspi.mjs",
+        "wasm": "ort-wasm-simd-threaded.jspi.wasm",
+    },
+    "asyncify": {
+        "module": "ort.webgpu.min.mjs",
+        "glue": "ort-wasm-simd-threaded.asyncify.mjs",
+        "wasm": "ort-wasm-simd-threaded.asyncify.wasm",
+    },
+}
 # The page's options (camelCase, as in the URL, setOptions and <blazepose-view> attributes).
 DEFAULTS = {
     "model": "full",
@@ -139,6 +160,7 @@ def js_contract() -> dict[str, object]:
         "visibilityThreshold": C.VISIBILITY_THRESHOLD,
         "presenceThreshold": C.PRESENCE_THRESHOLD,
         "backends": list(BACKENDS),
+        "ortBuilds": {name: dict(files) for name, files in ORT_BUILDS.items()},
         "defaults": dict(DEFAULTS),
         "segmentationSmoothing": {
             "combineWithPreviousRatio": C.SEGMENTATION_COMBINE_WITH_PREVIOUS_RATIO,

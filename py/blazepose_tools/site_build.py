@@ -6,7 +6,7 @@ Layout of dist/:
     static/                                               <- static/ (styles, sample clip)
     vendor/pyscript/   all of @pyscript/core/dist
     vendor/pyodide/    the Pyodide core (no packages: the page's Python is standard library only)
-    vendor/ort/        onnxruntime-web: its WebGPU build (runs WASM, WebNN and WebGPU)
+    vendor/ort/        onnxruntime-web: its WASM-only, JSPI and asyncify builds (contract.ORT_BUILDS)
     models/            *.onnx and manifest.json
     service-worker.js  web/service-worker.js with this build's facts (offline_build)
     _headers           the headers every response should carry (site_headers)
@@ -25,7 +25,7 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from blazepose.contract import DETECTOR_FILE, render_js
+from blazepose.contract import DETECTOR_FILE, ORT_BUILDS, render_js
 
 from blazepose_tools.offline_build import SERVICE_WORKER, build_facts, render_service_worker
 from blazepose_tools.precompress import precompress
@@ -39,14 +39,8 @@ PYODIDE_FILES = (
     "python_stdlib.zip",
     "pyodide-lock.json",
 )
-# One ONNX Runtime build for every backend (WASM, WebNN, WebGPU; see web/ort-runtime.js):
-# ort.webgpu.min.mjs and its asyncify WASM (27 MB). The WASM-only build is smaller (14 MB) but
-# cannot run WebNN.
-ORT_FILES = (
-    "ort.webgpu.min.mjs",
-    "ort-wasm-simd-threaded.asyncify.mjs",
-    "ort-wasm-simd-threaded.asyncify.wasm",
-)
+# The ONNX Runtime builds the page picks from per backend (contract.ORT_BUILDS).
+ORT_FILES = tuple(name for build in ORT_BUILDS.values() for name in build.values())
 # A fixed timestamp keeps python.zip byte-identical between builds of the same sources.
 ZIP_DATE = (2020, 1, 1, 0, 0, 0)
 

@@ -33,12 +33,40 @@ def check_choice(info: dict, page: Page) -> dict:
             if c["backend"] == running["backend"] and c["threads"] == running["threads"]
         )
         assert fastest["ms"] > 0.9 * kept["ms"], choice
+    check_nothing_of_the_timing_left(page, running)
     page.wait_for_function(
         "(name) => document.querySelector('#stat-backend').textContent === name",
         arg=f"{running['backend']} (auto)",
     )
     assert "ms" in page.text_content("#stat-choice")
     return choice
+
+
+LEFT_OVER = """async () => ({
+    timingWorkers: (await import('./backend-timing.js')).timingWorkers(),
+    runtimes: (await import('./ort-runtime.js')).loadedRuntimes(),
+    sessions: (await import('./models.js')).openSessions(),
+})"""
+
+
+def check_nothing_of_the_timing_left(page: Page, running: dict) -> None:
+    """Once auto has chosen, the timing's worker is gone with its ORT instances; the page
+    holds the two sessions of the running backend and no ORT instance made for timing."""
+    left = page.evaluate(LEFT_OVER)
+    assert left["timingWorkers"] == 0, left
+    assert left["sessions"] == 2, left
+    assert not any("timing" in key for key in left["runtimes"]), left
+    build = "wasm" if running["backend"] == "wasm" else ("jspi", "asyncify")
+    running_key = f"/{running['threads']}/"
+    assert any(k.startswith(build) and running_key in k for k in left["runtimes"]), left
+    # Playwright hears of a terminated worker a moment later.
+    for _ in range(100):
+        urls = [w.url for w in page.workers]
+        if not any("backend-timing-worker" in u for u in urls):
+            break
+        page.wait_for_timeout(100)
+    assert not any("backend-timing-worker" in u for u in urls), urls
+    print("workers after the choice:", urls)
 
 
 def test_auto_times_wasm_threads_and_keeps_the_fastest(browser: Browser, site_url: str) -> None:

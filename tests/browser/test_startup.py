@@ -16,7 +16,7 @@ ORDER = [
     ("pyodideBooted", "blazeposeImported"),
     ("blazeposeImported", "pythonReady"),
     ("pythonReady", "ready"),
-    ("fetch.ortWasm", "ortLoaded"),
+    ("fetch.ortWasm", "ortInit"),
     ("ortLoaded", "ortInit"),
     ("fetch.detector", "ortInit"),
     ("ortInit", "sessions"),
