@@ -39,8 +39,8 @@ def describe(
     of text."""
     missing = list(dict.fromkeys([*issues, *(fallback_missing if fallback else ())]))
     up, down = thresholds.up, thresholds.down
-    start_op = ">=" if decreasing else "<="
-    far_op = "<=" if decreasing else ">="
+    start_op = "≥" if decreasing else "≤"
+    far_op = "≤" if decreasing else "≥"
     name = f"{signal} (fallback)" if fallback else signal
     if not present:
         reason = "no person in view"
