@@ -12,7 +12,7 @@ from blazepose.analysis import Analyzer
 from blazepose.joint_angles import ANGLE_NAMES, joint_angles
 from blazepose.rep_counter import EXERCISES, RepCounter
 from blazepose.rep_range import RangeTracker
-from blazepose.rep_signals import FALLBACKS, fallback_value, visibility
+from blazepose.rep_signals import FALLBACKS, angle_issues, fallback_value, visibility
 from synthetic_poses import PRESETS, Joints, blend, exercise_sequence, render
 
 W, H = 640, 480
@@ -127,6 +127,39 @@ def test_diagnostics_name_the_missing_angle_and_the_fallback_counts() -> None:
     assert d["frames_on_fallback"] >= d["frames_with_pose"] * 0.8
     reason = frames[-1].diagnostics["reason"]
     assert "elbow not visible" in reason and "shoulder height" in reason
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_flat_angle_falls_back_to_the_moving_body(seed: int) -> None:
+    """The elbow angle reads flat (140 +- 3: a view where the elbows' depth is lost) while
+    the landmarks show the body going up and down: the shoulder height counts."""
+    seq = exercise_sequence("push_up", seed=seed)
+    rng = random.Random(seed)
+    counter = RepCounter("push_up")
+    for t, pose in seq.frames:
+        if pose is None:
+            counter.update(None, t)
+            continue
+        angles = joint_angles(pose.landmarks, pose.world_landmarks, W, H)
+        for name in ("left_elbow", "right_elbow"):
+            angles["world"][name] = 140.0 + rng.uniform(-3.0, 3.0)
+        counter.update(angles, t, pose.landmarks, pose.world_landmarks)
+    assert counter.count == seq.truth == 8
+    d = counter.diagnostics()
+    assert d["fallback"] and d["reason"].startswith("the angle barely moves, counting on shoulder")
+
+
+def test_a_limb_pointing_at_the_camera_or_hidden_is_named() -> None:
+    world = [[0.0, 0.0, 0.0] for _ in range(33)]
+    world[11], world[15] = [0.0, -0.29, 0.0], [0.02, 0.0, -0.26]  # forearm along the view
+    visible = [True] * 33
+    issues, usable = angle_issues(("left_elbow",), {"left_elbow": 90.0}, visible, world)
+    assert issues == ["left forearm points at the camera"] and not usable
+    world[15] = [0.0, 0.26, 0.0]  # hanging: in the image plane
+    assert angle_issues(("left_elbow",), {"left_elbow": 90.0}, visible, world) == ([], True)
+    visible[15] = False
+    issues, usable = angle_issues(("left_elbow",), {"left_elbow": None}, visible, world)
+    assert issues == ["left wrist not visible"] and not usable
 
 
 def test_diagnostics_when_nothing_can_count() -> None:

@@ -9,7 +9,8 @@ fallback signal (rep_signals: a position normalised by the torso length); the co
 switches to it where the angle is unreliable for the view:
 - the angle cannot be read or points at the camera in most recent frames (`ok` rate, an
   average over OK_TAU_MS, below SWITCH_TO; back above SWITCH_BACK), or
-- the angle stays flat (less than its minimum range) for FLAT_MS while the fallback moves.
+- the angle stays flat (less than its minimum range) for FLAT_MS while the fallback moves;
+  back to the angle once it is read in most frames and moves again.
 Only the signal in use counts; a rep of it that one of the other signal already covered
 (its far end before the end of the last rep counted) is not counted twice.
 
@@ -146,7 +147,12 @@ class RepCounter:
         reps = self.primary.update(raw, time_ms)
         fb_reps = self.fallback.update(fb_raw, time_ms) if self.fallback else []
         if self.fallback is not None:
+            before = self.using_fallback
             self._choose(fb_raw is not None, time_ms)
+            if self.using_fallback and not before and self.fallback.last_rep is not None:
+                # the fallback's rep that showed it moves (while the angle did not) counts
+                last = self.fallback.last_rep
+                fb_reps = [*([last] if time_ms - last.end_ms <= FLAT_MS else []), *fb_reps]
         if self.present:
             self.frames += 1
             self.fallback_frames += self.using_fallback
@@ -170,7 +176,11 @@ class RepCounter:
     def _choose(self, fallback_read: bool, time_ms: float) -> None:
         fb = self.fallback
         assert fb is not None
-        flat = self.primary.span < self.primary.min_range and fb.span >= fb.min_range
+        # flat: no range of the angle's own (turning points) and no movement lately
+        primary_flat = self.primary.range.extremes() is None and (
+            self.primary.span < self.primary.min_range
+        )
+        flat = primary_flat and fb.span >= fb.min_range
         if not flat:
             self._flat_since = None
         elif self._flat_since is None:
@@ -178,7 +188,7 @@ class RepCounter:
         long_flat = flat and time_ms - (self._flat_since or time_ms) >= FLAT_MS
         if not self.using_fallback:
             self.using_fallback = fallback_read and (self.ok < SWITCH_TO or long_flat)
-        elif self.ok > SWITCH_BACK and not flat:
+        elif self.ok > SWITCH_BACK and not primary_flat:  # the angle is read and moves
             self.using_fallback = False
 
     def diagnostics(self) -> dict:

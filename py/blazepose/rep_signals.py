@@ -58,7 +58,7 @@ class Fallback:
 FALLBACKS: dict[str, Fallback] = {f.name: f for f in (
     Fallback("hip_height", "hip height", True, 25.0, ((L_HIP, R_HIP), (L_ANK, R_ANK)),
              "hips over the ankles: ~170% of the torso standing, ~90% at the bottom"),
-    Fallback("shoulder_height", "shoulder height", True, 25.0,
+    Fallback("shoulder_height", "shoulder height", True, 20.0,
              ((L_SH, R_SH), (L_WR, R_WR), (L_HIP, R_HIP)),
              "shoulders over the wrists: ~110% of the torso arms extended, ~40% at the bottom"),
     Fallback("wrist_height", "wrist height", False, 40.0,

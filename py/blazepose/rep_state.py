@@ -83,6 +83,7 @@ class SignalCounter:
         self._low = self._high = 0.0
         self._env: tuple[float, float] | None = None  # (low, high), decaying
         self.last_end = float("-inf")  # end of the last rep counted
+        self.last_rep: Rep | None = None
 
     def reset_all(self) -> None:
         """reset() and forget the person's range."""
@@ -164,7 +165,7 @@ class SignalCounter:
             if state in (DOWN, COMING_UP) and time_ms - self._start_ms >= MIN_REP_MS:
                 span = self._high - self._low
                 rep = Rep(self._start_ms, self._far_ms, time_ms, span)
-                self.last_end = time_ms
+                self.last_end, self.last_rep = time_ms, rep
             self.state = UP
             self._start_ms = self._far_ms = time_ms
             self._low = self._high = value
