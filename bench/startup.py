@@ -24,6 +24,7 @@ import json
 import os
 import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -88,6 +89,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--stage", type=Path, default=ROOT / "build" / "bench" / "site")
     p.add_argument("--out", type=Path, default=BENCH / "results")
     p.add_argument("--timeout", type=float, default=120.0, help="seconds per visit")
+    p.add_argument(
+        "--stay",
+        type=float,
+        default=10.0,
+        help="seconds each visit stays after its first pose, as a user would (default 10): "
+        "the browser writes its WASM code cache once compilation has gone quiet",
+    )
     p.add_argument("--from-raw", type=Path, help="only re-summarise a saved raw JSON")
     args = p.parse_args(argv)
     unknown = [c for c in args.contenders.split(",") if c not in CONTENDERS]
@@ -105,7 +113,13 @@ OFFLINE_SETTLED = """() => !window.blazeposeOffline || window.blazeposeOffline.s
 
 
 def visit(
-    context, url: str, timeout_s: float, console: list[str], settle: bool = False, serve_bench=None
+    context,
+    url: str,
+    timeout_s: float,
+    console: list[str],
+    settle: bool = False,
+    serve_bench=None,
+    stay_s: float = 0,
 ) -> dict:
     """One page load to its first pose: the harness's result, marks and resource timing;
     with `settle`, the page then stays until its service worker has cached the site (a user
@@ -125,6 +139,8 @@ def visit(
         if settle:
             page.wait_for_function(OFFLINE_SETTLED, timeout=timeout_s * 1000)
             result["offlineState"] = page.evaluate("() => window.blazeposeOffline?.state ?? null")
+        if stay_s > 0:  # a user who stays a moment: the browser writes its code cache
+            page.wait_for_timeout(stay_s * 1000)
         return result
     finally:
         page.close()
@@ -143,13 +159,15 @@ def bench_files(site: Path):
     return fulfil
 
 
-def measure(browser, base_url: str, name: str, model: str, args, log) -> dict:
-    """Cold, warm (and offline) visits of one contender in one fresh context."""
+def measure(launch, base_url: str, name: str, model: str, args, log) -> dict:
+    """Cold, warm (and offline) visits of one contender in one fresh browser profile (a real
+    profile: an off-the-record context keeps no compiled code between visits)."""
     contender = CONTENDERS[name]
     # No request routing (Playwright turns the HTTP cache off where it routes): the browser's
     # dead proxy stops what is not local, and the requests are watched instead.
     outside: list[str] = []
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    profile = tempfile.mkdtemp(prefix="blazepose-bench-profile-")
+    context = launch(profile)
     context.on("request", lambda r: None if run.is_local(r.url) else outside.append(r.url))
     context.add_init_script(run.READY_HOOK)
     if contender.ours:
@@ -167,7 +185,7 @@ def measure(browser, base_url: str, name: str, model: str, args, log) -> dict:
             settle = args.offline and kind == "cold" and contender.ours
             serve = bench_files(args.stage) if kind == "offline" else None
             try:
-                record[kind] = visit(context, url, args.timeout, console, settle, serve)
+                record[kind] = visit(context, url, args.timeout, console, settle, serve, args.stay)
             except Exception as error:  # the cold visit failing fails the row
                 if kind == "cold":
                     raise
@@ -183,6 +201,7 @@ def measure(browser, base_url: str, name: str, model: str, args, log) -> dict:
         record["blocked"] = sorted(set(outside))
         record["console"] = console[-10:]
         context.close()
+        shutil.rmtree(profile, ignore_errors=True)
     return record
 
 
@@ -197,18 +216,25 @@ def run_browser(pw, browser_name: str, models, contenders, args, base_url, log, 
     flags = [*build.flags, *browsers.FOREGROUND_FLAGS, *run.BENCH_FLAGS]
     browser = pw.chromium.launch(executable_path=str(build.executable), args=flags)
     info.update(label=f"{build.label} {browser.version}", version=browser.version)
+    browser.close()
+
+    def launch(profile: str):
+        return pw.chromium.launch_persistent_context(
+            profile,
+            executable_path=str(build.executable),
+            args=flags,
+            viewport={"width": 1280, "height": 800},
+        )
+
     records = []
-    try:
-        for model in models:
-            for repeat in range(args.repeats):
-                for name in contenders:
-                    log(f"[{browser_name}] {name} / {model} / repeat {repeat + 1}")
-                    record = measure(browser, base_url, name, model, args, log)
-                    record.update(browser=browser_name, repeat=repeat)
-                    records.append(record)
-                    save(records)
-    finally:
-        browser.close()
+    for model in models:
+        for repeat in range(args.repeats):
+            for name in contenders:
+                log(f"[{browser_name}] {name} / {model} / repeat {repeat + 1}")
+                record = measure(launch, base_url, name, model, args, log)
+                record.update(browser=browser_name, repeat=repeat)
+                records.append(record)
+                save(records)
     return info, records
 
 

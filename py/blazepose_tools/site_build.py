@@ -6,7 +6,7 @@ Layout of dist/:
     static/                                               <- static/ (styles, sample clip)
     vendor/pyscript/   all of @pyscript/core/dist
     vendor/pyodide/    the Pyodide core (no packages: the page's Python is standard library only)
-    vendor/ort/        onnxruntime-web: its WASM-only, JSPI and asyncify builds (contract.ORT_BUILDS)
+    vendor/ort/        onnxruntime-web: WASM-only, JSPI, asyncify builds (contract.ORT_BUILDS)
     models/            *.onnx and manifest.json
     service-worker.js  web/service-worker.js with this build's facts (offline_build)
     _headers           the headers every response should carry (site_headers)
