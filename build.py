@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import glob
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -28,7 +28,19 @@ NODE_MODULES = ROOT / "node_modules"
 MODELS = ROOT / "models"
 DIST = ROOT / "dist"
 CHROMIUM = Path("/usr/bin/chromium")
-DEBIAN_PACKAGES = ["chromium", "ffmpeg"]
+# Debian package -> a file it installs (glob), which shows that it is there: Chromium for the
+# tests and bench, ffmpeg for test clips, Firefox and WebKitGTK (Safari's engine, with Xvfb
+# for a display and GStreamer's H.264/VP9 decoders) for tests/browser/test_engines.py.
+DEBIAN_PACKAGES = {
+    "chromium": "/usr/bin/chromium",
+    "ffmpeg": "/usr/bin/ffmpeg",
+    "firefox-esr": "/usr/bin/firefox-esr",
+    "webkit2gtk-driver": "/usr/bin/WebKitWebDriver",
+    "xvfb": "/usr/bin/xvfb-run",
+    "gstreamer1.0-libav": "/usr/lib/*/gstreamer-1.0/libgstlibav.so",
+    "gstreamer1.0-plugins-good": "/usr/lib/*/gstreamer-1.0/libgstisomp4.so",
+    "gstreamer1.0-plugins-bad": "/usr/lib/*/gstreamer-1.0/libgstvideoparsersbad.so",
+}
 LINTED = ["py", "tests", "bench", "web", "build.py"]
 BIOME = NODE_MODULES / ".bin" / "biome"  # JS lint + format check of web/ (biome.json)
 
@@ -57,7 +69,7 @@ def stamp_matches(stamp: Path, value: str) -> bool:
 
 
 def setup_debian() -> None:
-    missing = [p for p in DEBIAN_PACKAGES if shutil.which(p) is None]
+    missing = [name for name, path in DEBIAN_PACKAGES.items() if not glob.glob(path)]
     if not missing:
         return
     if os.geteuid() != 0:
