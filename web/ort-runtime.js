@@ -11,6 +11,7 @@
 // Each (build, threads, proxy, tag) gets its own module instance, because ORT reads its WASM
 // settings once per instance.
 import { CONTRACT } from "./contract.js";
+import { fetchBytes, partsOf } from "./downloads.js";
 
 const FOLDER = "vendor/ort/";
 
@@ -36,8 +37,10 @@ export function prefetchRuntime({ baseUrl, build = "wasm" }) {
   if (prefetched.has(build)) return;
   prefetched.add(build);
   const url = new URL(buildFiles(build).wasm, baseUrl).href;
-  fetch(url)
-    .then((response) => response.arrayBuffer())
+  partsOf(url)
+    .then((parts) =>
+      Promise.all((parts ?? [url]).map((u) => fetch(u).then((r) => r.arrayBuffer()))),
+    )
     .catch(() => prefetched.delete(build));
 }
 
@@ -52,6 +55,13 @@ export function loadRuntime({ baseUrl, build = "wasm", proxy = true, threads = 1
       url.searchParams.set("instance", key);
       const ort = await import(url.href);
       ort.env.wasm.wasmPaths = new URL(FOLDER, baseUrl).href;
+      // A WASM file the build split for static hosts (the asyncify build's 27 MB, only for
+      // browsers without JSPI) is joined here and handed over as bytes.
+      const wasmUrl = new URL(buildFiles(build).wasm, baseUrl).href;
+      if (await partsOf(wasmUrl)) {
+        const bytes = await fetchBytes(wasmUrl, null, "ONNX Runtime");
+        ort.env.wasm.wasmBinary = bytes.buffer;
+      }
       ort.env.wasm.numThreads = threads;
       ort.env.wasm.proxy = proxy;
       ort.env.logLevel = "error";

@@ -13,15 +13,15 @@
 //                    inference included, are PoseLandmarker.startup.firstFrameTimings)
 //   firstPose        the first frame with a pose came back; firstDraw: the page drew it
 const FILES = {
-  snapshot: /\/pyodide-snapshot\.bin$/,
+  snapshot: /\/pyodide-snapshot\.bin(\.part\d+)?$/, // (in parts: see downloads.js)
   pyodideWasm: /\/pyodide\.asm\.wasm$/,
   pyodideJs: /\/pyodide\.asm\.mjs$/,
   stdlib: /\/python_stdlib\.zip$/,
   pythonZip: /\/python\.zip$/,
-  ortWasm: /\/vendor\/ort\/[^/]+\.wasm$/,
+  ortWasm: /\/vendor\/ort\/[^/]+\.wasm(\.part\d+)?$/,
   ortModule: /\/vendor\/ort\/[^/]+\.mjs$/,
   detector: /\/models\/pose_detection[^/]*\.onnx$/,
-  landmark: /\/models\/pose_landmark[^/]*\.onnx$/,
+  landmark: /\/models\/pose_landmark[^/]*\.onnx(\.part\d+)?$/,
 };
 
 export class StartupMarks {

@@ -19,7 +19,7 @@ from pathlib import Path
 
 SERVICE_WORKER = "service-worker.js"
 TEMPLATE_LINE = "const BUILD = "  # the line of web/service-worker.js that the build replaces
-ON_USE = ("models/*.onnx", "vendor/ort/*.wasm")  # cached when used, not at install
+ON_USE = ("models/*.onnx*", "vendor/ort/*.wasm*")  # cached when used, not at install
 
 
 def sha256_file(path: Path) -> str:

@@ -11,6 +11,7 @@ Layout of dist/:
     service-worker.js  web/service-worker.js with this build's facts (offline_build)
     _headers           the headers every response should carry (site_headers)
     *.br, *.gz         precompressed copies (precompress), sent with Content-Encoding
+    *.partN            files over 24 MiB in parts, listed in split-files.json (split_files)
     python.zip         the whole py/blazepose package (unpacked by PyScript's `files`); it is
                        standard library only (tests/test_site_build.py checks every import)
 
@@ -20,6 +21,7 @@ match are not copied (nor compressed) again, and files that no longer belong are
 
 from __future__ import annotations
 
+import re
 import shutil
 import zipfile
 from collections.abc import Iterable
@@ -31,6 +33,7 @@ from blazepose_tools.offline_build import SERVICE_WORKER, build_facts, render_se
 from blazepose_tools.precompress import precompress
 from blazepose_tools.pyodide_snapshot import SNAPSHOT_FILE, build_snapshot
 from blazepose_tools.site_headers import HEADERS_FILE, render_headers_file, site_headers
+from blazepose_tools.split_files import site_after_split, split_large
 
 PYODIDE_FILES = (
     "pyodide.mjs",
@@ -131,10 +134,16 @@ def finish_site(dist: Path, site: Iterable[str], worker_template: str) -> set[st
 PAGE_TOKENS = {"%DETECTOR_FILE%": DETECTOR_FILE}
 
 
-def render_page(text: str) -> str:
-    """A page's text with its contract tokens filled in."""
+def render_page(text: str, split: dict[str, list[str]] | None = None) -> str:
+    """A page's text with its contract tokens filled in, and a preload of a file the build
+    split (split_files) turned into one preload per part."""
     for token, value in PAGE_TOKENS.items():
         text = text.replace(token, value)
+    for path, parts in (split or {}).items():
+        pattern = re.compile(rf'^([ \t]*)(<link rel="preload" href="){re.escape(path)}(".*)$', re.M)
+        text = pattern.sub(
+            lambda m, parts=parts: "\n".join(f"{m[1]}{m[2]}{part}{m[3]}" for part in parts), text
+        )
     return text
 
 
@@ -144,10 +153,7 @@ def assemble_dist(root: Path, dist: Path) -> None:
     plan = site_plan(root)
     dist.mkdir(parents=True, exist_ok=True)
     for rel, source in plan.items():
-        if source.suffix == ".html":
-            (dist / rel).parent.mkdir(parents=True, exist_ok=True)
-            _write_text(dist / rel, render_page(source.read_text(encoding="utf-8")))
-        else:
+        if source.suffix != ".html":
             _copy(source, dist / rel)
     _write_zip(dist / "python.zip", package_files(root / "py" / "blazepose"))
     _write_text(dist / "contract.js", render_js())
@@ -156,6 +162,13 @@ def assemble_dist(root: Path, dist: Path) -> None:
     if snapshot:
         _copy(snapshot, dist / SNAPSHOT_FILE)
         site = sorted({*site, SNAPSHOT_FILE})
+    split = split_large(dist, [rel for rel in site if not rel.endswith(".html")])
+    for rel, source in plan.items():
+        if source.suffix == ".html":
+            (dist / rel).parent.mkdir(parents=True, exist_ok=True)
+            page = render_page(source.read_text(encoding="utf-8"), split)
+            _write_text(dist / rel, page)
+    site = site_after_split(site, split)
     worker = (root / "web" / SERVICE_WORKER).read_text(encoding="utf-8")
     keep = finish_site(dist, site, worker)
     for path in sorted(p for p in dist.rglob("*") if p.is_file()):

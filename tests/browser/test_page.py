@@ -5,6 +5,7 @@ parity with the CPython runner, and the promised error messages."""
 from __future__ import annotations
 
 import io
+import json
 import time
 import zipfile
 from dataclasses import dataclass, field
@@ -245,7 +246,8 @@ def test_model_backend_and_segmentation_switching(api_page, media_dir: Path) -> 
 
     # A model that fails to load leaves the running one in place.
     heavy = landmark_file("heavy", segmentation=False)
-    page.context.route(f"**/models/{heavy}", lambda r: r.fulfill(status=404, body=b""))
+    missing = f"**/models/{heavy}*"  # the file or its parts (split for static hosts)
+    page.context.route(missing, lambda r: r.fulfill(status=404, body=b""))
     error = page.evaluate(
         "window.blazepose.setOptions({model: 'heavy'}).then(() => null, (e) => e.message)"
     )
@@ -253,6 +255,15 @@ def test_model_backend_and_segmentation_switching(api_page, media_dir: Path) -> 
     assert page.evaluate("window.blazepose.options.model") == "full"
     again = process_image_js(page, "images/opencv_messi5.jpg", 0)
     assert again["model"] == "full" and again["landmarks"]
+
+    # The heavy model comes in parts (over the static hosts' 25 MiB): joined, checksum-checked.
+    page.context.unroute(missing)
+    errors_before = len(log.errors)  # the 404s just asked for
+    page.evaluate("window.blazepose.setOptions({model: 'heavy'})")
+    page.evaluate("window.blazepose.reset()")
+    whole = process_image_js(page, "images/opencv_messi5.jpg", 0)
+    assert whole["model"] == "heavy" and same_pose(whole, 0.08)
+    assert log.errors[errors_before:] == []
 
 
 def test_single_threaded_without_isolation(browser: Browser, plain_site_url: str) -> None:
@@ -320,6 +331,15 @@ def test_bad_model_message(
     text = page.text_content(".loading-error")
     assert LANDMARKS_ONLY in text and expected in text, text
     context.close()
+
+
+def test_no_file_over_the_static_hosts_cap(dist_dir: Path) -> None:
+    """Cloudflare Pages and Workers serve at most 25 MiB per file: larger files ship in parts."""
+    cap = 25 << 20
+    large = [p for p in dist_dir.rglob("*") if p.is_file() and p.stat().st_size > cap]
+    assert large == []
+    split = json.loads((dist_dir / "split-files.json").read_text())
+    assert f"models/{landmark_file('heavy', segmentation=False)}" in split
 
 
 def test_site_has_no_stray_media(dist_dir: Path) -> None:
