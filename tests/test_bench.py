@@ -158,10 +158,31 @@ def test_targets_follow_issue_thresholds() -> None:
         "webnn lite ours-auto: FPS / tasks_vision_cpu": True,  # 1.58x >= 1.5x
         "webnn lite ours-auto: non-inference share": False,
         "webnn lite ours-auto: PCK@0.2": False,
-        # No FPS target in Debian's Chromium (no WebNN there).
+        # Debian's Chromium (WASM only): 1.2x tasks-vision (issue 16).
+        "debian full ours-auto: FPS / tasks_vision_cpu": False,  # 0.5x
         "debian full ours-auto: non-inference share": True,
         "debian full ours-auto: PCK@0.2": True,
     }
+
+
+def test_auto_beside_the_explicit_row_of_the_backend_it_chose() -> None:
+    rows = [
+        _row("webnn", "ours-auto", fps=20.0, backend={"name": "webnn"}),
+        _row("webnn", "ours-webnn", fps=40.0),
+        _row("webnn", "ours-wasm-t2", fps=19.5, backend={"name": "wasm", "threads": 2}),
+        _row("webnn", "tasks_vision_cpu", fps=16.0),
+        _row("debian", "ours-auto", fps=15.0, backend={"name": "wasm", "threads": 2}),
+        _row("debian", "ours-wasm-t2", fps=15.5),
+        _row("debian", "tasks_vision_cpu", fps=10.0),
+    ]
+    table = report.ratios(rows)
+    assert table["webnn"]["full"]["chosen_contender"] == "ours-webnn"
+    assert table["webnn"]["full"]["auto_vs_chosen"] == 0.5
+    assert table["debian"]["full"]["chosen_contender"] == "ours-wasm-t2"
+    checks = {c["target"]: c["met"] for c in report.targets(rows, table)}
+    assert checks["webnn full ours-auto: FPS / ours-webnn (the backend it chose)"] is False
+    assert checks["debian full ours-auto: FPS / ours-wasm-t2 (the backend it chose)"] is True
+    assert checks["debian full ours-auto: FPS / tasks_vision_cpu"] is True  # 1.5x
 
 
 def test_targets_judge_the_fastest_row_without_auto() -> None:
