@@ -226,8 +226,9 @@ class WebKitPage:
 
 
 @contextlib.contextmanager
-def webkit() -> Iterator[WebKitPage]:
-    """WebKitGTK's MiniBrowser in automation mode, on a private Xvfb display."""
+def webkit(fake_camera: bool = False) -> Iterator[WebKitPage]:
+    """WebKitGTK's MiniBrowser in automation mode, on a private Xvfb display; `fake_camera`:
+    its mock capture devices ("Mock video device 1", 640x480)."""
     for needed, package in (
         (WEBKIT_DRIVER, "webkit2gtk-driver"),
         (MINIBROWSER, "webkit2gtk-driver"),
@@ -256,6 +257,9 @@ def webkit() -> Iterator[WebKitPage]:
         options = Options()
         options.binary_location = str(MINIBROWSER)
         options.add_argument("--automation")
+        if fake_camera:
+            options.add_argument("--enable-media-stream=true")
+            options.add_argument("--enable-mock-capture-devices=true")
         service = Service(
             executable_path=str(WEBKIT_DRIVER), env={**os.environ, "DISPLAY": f":{display}"}
         )

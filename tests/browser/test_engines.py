@@ -1,11 +1,12 @@
 """The page in the other engines: Firefox (Gecko, Debian's firefox-esr over WebDriver BiDi) and
 WebKit (Safari's engine, WebKitGTK's MiniBrowser through WebKitWebDriver), each tracking the
-sample clip and a still image from the page's `?source=` parameter, cross-origin isolated.
+sample clip and a still image from the page's `?source=` parameter, cross-origin isolated, then
+its fake camera; and docs-example.html, which only imports pose-landmarker.js.
 
 The service worker registers after the first pose and then answers the site's files, so
 whether a first visit's video requests reach it is a race: the first tests are served
-without it (what the engine and our static server do), the last one on a visit the worker
-controls from the start.
+without it (what the engine and our static server do), one on a visit the worker controls
+from the start.
 
 A missing browser skips with the package to install (CI installs them: build.py's set-up)."""
 
@@ -23,7 +24,7 @@ from blazepose_tools.media_input import read_image
 from blazepose_tools.static_server import serve_in_background
 from engines import EnginePage, EngineUnavailable, firefox, wait_for, webkit
 
-ENGINES: dict[str, Callable[[], AbstractContextManager[EnginePage]]] = {
+ENGINES: dict[str, Callable[..., AbstractContextManager[EnginePage]]] = {
     "firefox": firefox,
     "webkit": webkit,
 }
@@ -39,8 +40,9 @@ WORKER = "service-worker.js"
 CLIP_POSES = 10  # tracked frames of the sample clip asked of each engine
 # Seconds to the first tracked frames: 9 s (Firefox), 20 s (WebKit) on a busy 2-core machine.
 TRACKING_S = 60
-COLLECT_POSES = """(window.__poses = [],
-    window.addEventListener('blazepose:pose', (e) => window.__poses.push(e.detail)), true)"""
+# Empties window.__poses, which collects `blazepose:pose` details (one listener per page).
+COLLECT_POSES = """(window.__poses = [], window.__collecting ||= (window.addEventListener(
+    'blazepose:pose', (e) => window.__poses.push(e.detail)), true))"""
 MESSAGE = "document.querySelector('#message[data-kind=error]:not([hidden])')"
 FAILED = f"!!{MESSAGE}"  # the page shows an error
 # What the page shows and tracked: its error message, isolation, and the poses.
@@ -49,6 +51,11 @@ STATE = (
     " poses: window.__poses.map((p) => ({timeMs: p.timeMs, width: p.imageWidth,"
     " landmarks: p.landmarks, backend: p.backend?.name, inference: p.timings?.inference}))})"
 )
+CHOOSE_CAMERA = """((menu) => (menu.value = 'camera', menu.dispatchEvent(new Event('change')),
+    true))(document.getElementById('source'))"""
+CAMERA = """(() => { const v = document.getElementById('video');
+    const [track] = v.srcObject?.getVideoTracks() ?? [];
+    return {live: track?.readyState === 'live', label: track?.label, width: v.videoWidth}; })()"""
 
 
 def on_person(landmarks: list[list[float]]) -> bool:
@@ -81,10 +88,12 @@ def worker_site(dist_dir: Path, media_dir: Path, tmp_path_factory: pytest.TempPa
     yield from serve_site(dist_dir, tmp_path_factory.mktemp("worker"), media_dir, worker=True)
 
 
-@pytest.fixture(params=sorted(ENGINES))
+@pytest.fixture(scope="module", params=sorted(ENGINES))
 def engine(request: pytest.FixtureRequest) -> Iterator[EnginePage]:
+    """One browser per engine for all its tests, with its fake camera (Firefox: a synthetic
+    picture; WebKit: a mock device)."""
     try:
-        with ENGINES[request.param]() as page:
+        with ENGINES[request.param](fake_camera=True) as page:
             yield page
     except EngineUnavailable as error:
         pytest.skip(str(error))
@@ -124,22 +133,6 @@ def test_engine_tracks_the_sample_clip(engine: EnginePage, engine_site: str) -> 
     tracks_the_clip(engine, engine_site + "index.html?source=sample")
 
 
-def test_engine_tracks_a_still_image(engine: EnginePage, engine_site: str, media_dir: Path) -> None:
-    height, width = read_image(media_dir / IMAGE).shape[:2]
-    open_page(engine, engine_site + "index.html?source=engine-media/person.jpg")
-    with contextlib.suppress(TimeoutError):
-        wait_for(
-            engine, f"window.__poses.some((p) => p.imageWidth === {width}) || {FAILED}", TRACKING_S
-        )
-    state = engine.evaluate(STATE)
-    assert state["message"] == "" and state["isolated"]
-    poses = [p for p in state["poses"] if p["width"] == width]
-    assert poses and poses[0]["landmarks"] and len(poses[0]["landmarks"]) == 33
-    pose = poses[0]
-    assert engine.evaluate("document.getElementById('frame').width") == width
-    print(f"{engine.name}: still image {width}x{height} tracked, backend {pose['backend']}")
-
-
 def test_engine_tracks_the_clip_through_the_service_worker(
     engine: EnginePage, worker_site: str, request: pytest.FixtureRequest
 ) -> None:
@@ -151,3 +144,57 @@ def test_engine_tracks_the_clip_through_the_service_worker(
     wait_for(engine, "!!navigator.serviceWorker?.controller", 90)  # after install
     tracks_the_clip(engine, url)
     assert engine.evaluate("!!navigator.serviceWorker.controller")
+
+
+def test_engine_tracks_a_still_image_then_the_camera(
+    engine: EnginePage, engine_site: str, media_dir: Path
+) -> None:
+    """A still image from `?source=`; then Camera from the source menu (getUserMedia, live
+    frames): the fake camera's pictures hold no person, so its frames come back without one."""
+    height, width = read_image(media_dir / IMAGE).shape[:2]
+    open_page(engine, engine_site + "index.html?source=engine-media/person.jpg")
+    with contextlib.suppress(TimeoutError):
+        wait_for(
+            engine, f"window.__poses.some((p) => p.imageWidth === {width}) || {FAILED}", TRACKING_S
+        )
+    state = engine.evaluate(STATE)
+    assert state["message"] == "" and state["isolated"]
+    poses = [p for p in state["poses"] if p["width"] == width]
+    assert poses and poses[0]["landmarks"] and len(poses[0]["landmarks"]) == 33
+    assert engine.evaluate("document.getElementById('frame').width") == width
+    print(f"{engine.name}: still image {width}x{height} tracked, backend {poses[0]['backend']}")
+
+    engine.evaluate(COLLECT_POSES)
+    engine.evaluate(CHOOSE_CAMERA)
+    with contextlib.suppress(TimeoutError):
+        wait_for(engine, f"window.__poses.length >= {CLIP_POSES} || {FAILED}", TRACKING_S)
+    state = engine.evaluate(STATE)
+    camera = engine.evaluate(CAMERA)
+    print(f"{engine.name}: camera {camera}, {len(state['poses'])} frames tracked")
+    assert state["message"] == ""
+    assert camera["live"] and camera["width"] > 0
+    assert len(state["poses"]) >= CLIP_POSES
+    assert {p["width"] for p in state["poses"]} == {camera["width"]}
+    assert len({p["timeMs"] for p in state["poses"]}) == len(state["poses"])
+
+
+# In docs-example.html (a page that only imports pose-landmarker.js): a still image.
+DETECT_IMAGE = """fetch('engine-media/person.jpg').then((r) => r.blob()).then(createImageBitmap)
+    .then((bitmap) => window.landmarker.detect(bitmap))
+    .then((r) => ({width: r.imageWidth, poses: r.landmarks.length,
+        points: r.landmarks[0]?.length, nose: r.landmarks[0]?.[0]}))"""
+
+
+def test_engine_runs_the_importable_engine(
+    engine: EnginePage, engine_site: str, media_dir: Path
+) -> None:
+    engine.goto(engine_site + "docs-example.html")
+    with contextlib.suppress(TimeoutError):
+        wait_for(engine, "document.getElementById('nose').textContent.startsWith('x ')", 90)
+    nose = engine.evaluate("document.getElementById('nose').textContent")
+    print(f"{engine.name}: docs-example nose {nose!r}")
+    assert nose.startswith("x "), nose  # the clip tracked with the module alone
+    still = engine.evaluate(DETECT_IMAGE)
+    assert still["width"] == read_image(media_dir / IMAGE).shape[1]
+    assert still["poses"] == 1 and still["points"] == 33
+    assert set(still["nose"]) == {"x", "y", "z", "visibility", "presence"}
