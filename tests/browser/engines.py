@@ -160,7 +160,7 @@ def firefox(fake_camera: bool = False, start_timeout_s: float = 60) -> Iterator[
             # Keep reading its output: a full pipe would block Firefox (it logs as it quits).
             threading.Thread(target=process.stderr.read, daemon=True).start()  # type: ignore[union-attr]
             socket = websocket.create_connection(
-                address + "/session", timeout=300, suppress_origin=True
+                address + "/session", timeout=60, suppress_origin=True
             )
             socket.send(
                 json.dumps({"id": 0, "method": "session.new", "params": {"capabilities": {}}})
@@ -213,7 +213,7 @@ class WebKitPage:
 
     def __init__(self, driver: Any) -> None:
         self.driver = driver
-        driver.set_script_timeout(300)
+        driver.set_script_timeout(60)  # a hung page fails the test, not the run
 
     def goto(self, url: str) -> None:
         self.driver.get(url)
