@@ -11,6 +11,8 @@
 // "registering", "ready" (this build's files cached) or "failed: ..."; isolation is null
 // when the page is cross-origin isolated, else the reason it is not.
 
+import { runtimeWasmFiles } from "./ort-runtime.js";
+
 const WORKER = new URL("service-worker.js", import.meta.url);
 const FIRST_VISIT_DELAY_MS = 15000;
 
@@ -48,7 +50,11 @@ function showIsolation(reason) {
 
 // Asks the worker to cache the site files this page loaded before it was controlled.
 function cacheWhatWasUsed(worker) {
-  const urls = [location.href, ...performance.getEntriesByType("resource").map((e) => e.name)];
+  const urls = [
+    location.href,
+    ...performance.getEntriesByType("resource").map((e) => e.name),
+    ...runtimeWasmFiles(), // fetched in ORT's worker: not among the page's resources
+  ];
   return new Promise((resolve) => {
     const channel = new MessageChannel();
     channel.port1.onmessage = (event) => resolve(event.data);

@@ -6,7 +6,9 @@
 // ORT fetches and compiles its WASM itself, streaming from the file's URL (served as
 // application/wasm): that is the path on which the browser keeps the compiled code (the HTTP
 // cache or the service worker's cache), so a second visit does not compile it again. Handing
-// ORT the bytes (env.wasm.wasmBinary) compiled the module anew on every visit.
+// ORT the bytes (env.wasm.wasmBinary) compiled the module anew on every visit, and so did an
+// earlier fetch of the same file by the page (a prefetch beside ORT's own: Chromium's trace
+// showed no v8.wasm.moduleCacheHit for ORT from the HTTP cache until it was gone).
 //
 // Each (build, threads, proxy, tag) gets its own module instance, because ORT reads its WASM
 // settings once per instance.
@@ -29,20 +31,7 @@ export function buildFiles(build) {
 }
 
 const runtimes = new Map(); // key -> Promise<ort>
-const prefetched = new Set(); // builds whose WASM was asked for ahead of ORT
-
-// Starts downloading the WASM of `build` into the browser's cache while the rest of the page
-// starts (ORT's own streaming fetch then finds it there). The body is read and dropped.
-export function prefetchRuntime({ baseUrl, build = "wasm" }) {
-  if (prefetched.has(build)) return;
-  prefetched.add(build);
-  const url = new URL(buildFiles(build).wasm, baseUrl).href;
-  partsOf(url)
-    .then((parts) =>
-      Promise.all((parts ?? [url]).map((u) => fetch(u).then((r) => r.arrayBuffer()))),
-    )
-    .catch(() => prefetched.delete(build));
-}
+const wasmFiles = new Set(); // URLs of the WASM files of the builds loaded
 
 // The ORT module instance of `build` with `threads` WASM threads (they need a cross-origin
 // isolated page) and, with `proxy`, inference in ORT's own worker (not for WebGPU, which
@@ -50,6 +39,7 @@ export function prefetchRuntime({ baseUrl, build = "wasm" }) {
 export function loadRuntime({ baseUrl, build = "wasm", proxy = true, threads = 1, tag = "" }) {
   const key = `${build}/${threads}/${proxy ? "proxy" : "page"}${tag ? `/${tag}` : ""}`;
   if (!runtimes.has(key)) {
+    wasmFiles.add(new URL(buildFiles(build).wasm, baseUrl).href);
     const promise = (async () => {
       const url = new URL(buildFiles(build).module, baseUrl);
       url.searchParams.set("instance", key);
@@ -75,3 +65,7 @@ export function loadRuntime({ baseUrl, build = "wasm", proxy = true, threads = 1
 
 // The ORT module instances loaded in this realm (each with its WASM memory and workers).
 export const loadedRuntimes = () => [...runtimes.keys()];
+
+// The WASM files of the builds loaded: ORT fetches them in its proxy worker, so they are not
+// in the page's Resource Timing, which offline.js hands the service worker to cache.
+export const runtimeWasmFiles = () => [...wasmFiles];

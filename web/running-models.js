@@ -12,7 +12,7 @@ import { choiceKey, forget, recall, remember } from "./backend-memory.js";
 import { timeInWorker } from "./backend-timing.js";
 import { CONTRACT } from "./contract.js";
 import { PoseModels } from "./models.js";
-import { buildFor, loadRuntime, prefetchRuntime } from "./ort-runtime.js";
+import { buildFor, loadRuntime } from "./ort-runtime.js";
 
 // The ONNX Runtime version the sessions run on.
 const versionOf = (models) => models.ort.env.versions?.web ?? models.ort.env.versions?.common;
@@ -35,14 +35,10 @@ export class RunningModels {
     Object.assign(this, { store, baseUrl, progress, proxy, threads, notify, marks });
   }
 
-  // Starts fetching ORT's WASM; finds what the browser offers; returns the backends it will
-  // try for `requested`.
+  // Finds what the browser offers; returns the backends it will try for `requested`.
   async probe(requested) {
     this.#probe = await probeBackends();
-    const candidates = this.#plan(requested, false).candidates;
-    const guess = firstGuess(candidates, this.#probe, this.threads);
-    prefetchRuntime({ baseUrl: this.baseUrl, build: buildFor(guess.name) });
-    return candidates;
+    return this.#plan(requested, false).candidates;
   }
 
   get runtime() {

@@ -70,10 +70,34 @@ function withSiteHeaders(response) {
   });
 }
 
+// A byte range of a cached file (Safari's media stack asks for ranges and refuses a 200):
+// 206 with Content-Range, 416 when no byte of it is asked for; the whole file where the
+// header is not one range (RFC 9110 lets a server ignore it).
+async function rangeOf(response, header) {
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header.replace(/\s/g, ""));
+  if (!match || (match[1] === "" && match[2] === "")) return response;
+  if (match[1] !== "" && match[2] !== "" && Number(match[2]) < Number(match[1])) return response;
+  const buffer = await response.arrayBuffer();
+  const size = buffer.byteLength;
+  let [first, last] = [Number(match[1]), match[2] === "" ? size - 1 : Number(match[2])];
+  if (match[1] === "") [first, last] = [Math.max(size - Number(match[2]), 0), size - 1];
+  last = Math.min(last, size - 1);
+  const headers = new Headers(response.headers);
+  if (first >= size || (match[1] === "" && match[2] === "0")) {
+    headers.set("Content-Range", `bytes */${size}`);
+    return new Response(null, { status: 416, headers });
+  }
+  headers.set("Content-Range", `bytes ${first}-${last}/${size}`);
+  headers.set("Content-Length", String(last - first + 1));
+  return new Response(buffer.slice(first, last + 1), { status: 206, headers });
+}
+
 async function respond(event, path) {
   const cache = await caches.open(CACHE);
   const cached = await cache.match(keyFor(path));
-  if (cached) return cached;
+  const range = event.request.headers.get("Range");
+  if (cached) return range ? rangeOf(cached, range) : cached;
+  if (range) return fetch(event.request); // the server's own 206, untouched
   const response = await fetch(keyFor(path), { cache: "no-cache" });
   if (!response.ok || !response.body) return withSiteHeaders(response);
   // One copy streams to the page, the other is checked and cached.

@@ -3,7 +3,8 @@
 // its before/after (the benchmark's start-up mode reads them through window.blazepose.startup).
 //
 //   fetch.*          a download ended (Resource Timing responseEnd; `cached` says which came
-//                    from the HTTP cache or a service worker)
+//                    from the HTTP cache or a service worker); the page's own fetches only:
+//                    ORT's WASM, fetched in ORT's proxy worker, shows only on WebGPU
 //   pythonStart      the PyScript tag went in;  pyodideBooted: app.py's first statement ran
 //   blazeposeImported app.py imported blazepose; pythonReady: JS holds app.py's API
 //   ortLoaded        the first ONNX Runtime module is imported (it compiles its WASM next)

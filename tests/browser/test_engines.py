@@ -29,13 +29,6 @@ ENGINES: dict[str, Callable[..., AbstractContextManager[EnginePage]]] = {
     "webkit": webkit,
 }
 IMAGE = "images/opencv_messi5.jpg"
-# web/service-worker.js answers a Range request with the whole cached file and 200; WebKit's
-# media stack refuses that ("Received unexpected 200 HTTP status code for range request").
-# Strict: the test fails as soon as the worker serves ranges, and the mark must go.
-WEBKIT_RANGE_BUG = (
-    "service-worker.js answers WebKit's Range requests for the sample clip with 200, "
-    "which WebKit refuses"
-)
 WORKER = "service-worker.js"
 CLIP_POSES = 10  # tracked frames of the sample clip asked of each engine
 # Seconds to the first tracked frames: 9 s (Firefox), 20 s (WebKit) on a busy 2-core machine.
@@ -134,11 +127,10 @@ def test_engine_tracks_the_sample_clip(engine: EnginePage, engine_site: str) -> 
 
 
 def test_engine_tracks_the_clip_through_the_service_worker(
-    engine: EnginePage, worker_site: str, request: pytest.FixtureRequest
+    engine: EnginePage, worker_site: str
 ) -> None:
-    """A second visit: the worker answers every site file, the clip's byte ranges too."""
-    if engine.name == "webkit":
-        request.applymarker(pytest.mark.xfail(strict=True, reason=WEBKIT_RANGE_BUG))
+    """A second visit: the worker answers every site file, the clip's byte ranges too (WebKit
+    asks for ranges and refuses a 200)."""
     url = worker_site + "index.html?source=sample"
     open_page(engine, url)
     wait_for(engine, "!!navigator.serviceWorker?.controller", 90)  # after install

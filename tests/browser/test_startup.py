@@ -16,7 +16,6 @@ ORDER = [
     ("pyodideBooted", "blazeposeImported"),
     ("blazeposeImported", "pythonReady"),
     ("pythonReady", "ready"),
-    ("fetch.ortWasm", "ortInit"),
     ("ortLoaded", "ortInit"),
     ("fetch.detector", "ortInit"),
     ("ortInit", "sessions"),
@@ -52,7 +51,8 @@ def test_startup_marks_exist_in_order(browser: Browser, site_url: str) -> None:
         assert 0 < marks[earlier] <= marks[later], (earlier, later, marks)
     assert startup["pythonFromSnapshot"] is True  # the build's snapshot was used
     assert startup["firstFrameTimings"]["inference"] > 0
-    assert set(startup["cached"]) >= {"pyodideWasm", "ortWasm", "detector", "landmark"}
+    # (ORT's WASM is fetched in ORT's proxy worker: not in the page's Resource Timing.)
+    assert set(startup["cached"]) >= {"pyodideWasm", "detector", "landmark"}
     assert log.external() == [] and log.errors == []
     context.close()
 
