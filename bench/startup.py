@@ -5,9 +5,13 @@ Usage (``python3 build.py bench --startup-only [options]`` or ``python3 bench/st
     --contenders ours-auto,ours-wasm,tasks_vision_cpu   --offline   --name startup
 
 Per browser, model and repeat, every contender runs once, interleaved (so a change of load
-hits all alike), in a fresh browser context:
+hits all alike), in a fresh browser profile (a persistent context in a new folder: an
+off-the-record context keeps no compiled WASM code between visits); each visit stays
+``--stay`` seconds after its first pose, as a user would, so the browser can write its code
+cache:
 - cold: the first visit (empty HTTP cache, no storage);
-- warm: a second page in the same context (HTTP cache, localStorage: a second visit);
+- warm: a second page in the same profile (HTTP cache, code cache, localStorage, our service
+  worker: a second visit);
 - offline (``--offline``, where the site has a service worker): the context goes offline
   (``context.set_offline``) and a third page loads.
 Each visit records the first pose (``performance.now()`` at the first frame with a pose, i.e.

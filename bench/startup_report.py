@@ -137,8 +137,9 @@ def document(summary: dict) -> str:
         f"load average {config.get('load_average_1m_before')} before, "
         f"{config.get('load_average_1m_after')} after; {config['repeats']} repeats per row, "
         "contenders interleaved. Times are ms from navigation start, medians. "
-        "Cold: fresh browser context; warm: second visit in the same context (HTTP cache, "
-        "localStorage); offline: third visit with the context offline (service worker). "
+        "Cold: fresh browser profile; warm: second visit in the same profile (HTTP cache, "
+        "code cache, localStorage, service worker); offline: third visit with the profile "
+        "offline (service worker). Each visit stays a few seconds after its first pose. "
         "Ratio: median over repeats of ours / tasks-vision CPU's first pose in the same repeat.",
         "",
     ]
