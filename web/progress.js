@@ -61,7 +61,9 @@
   // PyScript/Pyodide fetch their runtime through window.fetch: count those bytes too. WASM
   // files are not wrapped: the browser keeps compiled code only for a response streamed
   // from its URL as it came (a wrapped body is a new response without it), so they count
-  // once loaded, from Resource Timing.
+  // once loaded, from Resource Timing (decoded sizes, as the wrapped streams count). ORT's
+  // WASM, fetched in ORT's own worker, is not among the page's resources: its download
+  // shows as the "Loading ONNX Runtime and models" step.
   const counted = /\/vendor\/pyodide\/|\/python\.zip$/;
   const wasm = /\/vendor\/(pyodide|ort)\/[^/]+\.wasm$/;
   const originalFetch = window.fetch.bind(window);
@@ -75,7 +77,7 @@
     new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) {
         if (!wasm.test(new URL(entry.name).pathname) || files.has(entry.name)) continue;
-        progress.add(entry.name, entry.encodedBodySize || entry.decodedBodySize || 0);
+        progress.add(entry.name, entry.decodedBodySize || entry.encodedBodySize || 0);
       }
     }).observe({ type: "resource", buffered: true });
   }
