@@ -275,8 +275,11 @@ def test_large_photo_is_tracked_in_bounded_memory(
     assert document["frames"][0]["landmarks"] is not None
     # The 144 MB RGB frame and Pillow's decoded image (4 bytes a pixel) over the ~130 MB of
     # the models and runtimes; reading through a converted copy and a bytes copy made 760 MB.
+    # Seen: 443 MiB alone, 578 MiB once inside the whole suite on the 2-core VM (allocator
+    # arenas vary run to run), so the bound sits between that and the copies' 760.
     peak_mib = int(done.stderr.splitlines()[-1])
-    assert peak_mib < 560, f"peak RSS {peak_mib} MiB"
+    print(f"peak RSS {peak_mib} MiB")
+    assert peak_mib < 660, f"peak RSS {peak_mib} MiB"
 
 
 def test_interrupt_keeps_the_frames_tracked(models: None, tmp_path: Path) -> None:
