@@ -3,8 +3,8 @@
 // instances, their WASM threads and compile work, its WebNN contexts all end with it. Each
 // candidate runs on the ORT build the page would give it (ort-runtime.js), in this worker.
 import { chooseBackend } from "./backend-choice.js";
-import { PoseModels } from "./models.js";
-import { buildFor, loadRuntime } from "./ort-runtime.js";
+import { PoseModels, versionOf } from "./models.js";
+import { loadRuntime, runtimeFor } from "./ort-runtime.js";
 
 // {baseUrl, candidates, file, models: {file name: Uint8Array}} -> posts {candidate,
 // fallbacks, choice, ortVersion} (see chooseBackend), or {error}.
@@ -12,17 +12,15 @@ self.onmessage = async ({ data }) => {
   const { baseUrl, candidates, file, models } = data;
   const store = { load: async (name) => models[name] };
   const open = async (candidate) => {
-    const threads = candidate.name === "wasm" ? candidate.threads : 1;
-    const build = buildFor(candidate.name);
-    const ort = await loadRuntime({ baseUrl, build, proxy: false, threads });
+    const ort = await loadRuntime({ baseUrl, ...runtimeFor(candidate), proxy: false });
     return PoseModels.create(ort, candidate, store, file);
   };
   try {
     const result = await chooseBackend(candidates, open);
-    const versions = result.models.ort.env.versions ?? {};
+    const ortVersion = versionOf(result.models);
     await result.models.release();
     const { candidate, fallbacks, choice } = result;
-    self.postMessage({ candidate, fallbacks, choice, ortVersion: versions.web ?? versions.common });
+    self.postMessage({ candidate, fallbacks, choice, ortVersion });
   } catch (error) {
     self.postMessage({ error: error.message });
   }

@@ -56,6 +56,10 @@ export class ModelStore {
 // A model failed to run (not to load): the backend may be replaced by the next one.
 export class InferenceError extends Error {}
 
+// The ONNX Runtime version that PoseModels run on.
+export const versionOf = (models) =>
+  models.ort.env.versions?.web ?? models.ort.env.versions?.common;
+
 // ONNX Runtime sessions created and not yet released, on this page (a leak shows here).
 let liveSessions = 0;
 export const openSessions = () => liveSessions;

@@ -23,6 +23,12 @@ export function buildFor(backend) {
   return typeof WebAssembly.Suspending === "function" ? "jspi" : "asyncify";
 }
 
+// The build and WASM thread count that run `candidate` ({name, threads}; threads are WASM's).
+export const runtimeFor = (candidate) => ({
+  build: buildFor(candidate.name),
+  threads: candidate.name === "wasm" ? candidate.threads : 1,
+});
+
 // Site paths of a build's files: {module, glue, wasm}.
 export function buildFiles(build) {
   const files = CONTRACT.ortBuilds[build];
@@ -39,15 +45,16 @@ const wasmFiles = new Set(); // URLs of the WASM files of the builds loaded
 export function loadRuntime({ baseUrl, build = "wasm", proxy = true, threads = 1, tag = "" }) {
   const key = `${build}/${threads}/${proxy ? "proxy" : "page"}${tag ? `/${tag}` : ""}`;
   if (!runtimes.has(key)) {
-    wasmFiles.add(new URL(buildFiles(build).wasm, baseUrl).href);
+    const files = buildFiles(build);
+    const wasmUrl = new URL(files.wasm, baseUrl).href;
+    wasmFiles.add(wasmUrl);
     const promise = (async () => {
-      const url = new URL(buildFiles(build).module, baseUrl);
+      const url = new URL(files.module, baseUrl);
       url.searchParams.set("instance", key);
       const ort = await import(url.href);
       ort.env.wasm.wasmPaths = new URL(FOLDER, baseUrl).href;
       // A WASM file the build split for static hosts (the asyncify build's 27 MB, only for
       // browsers without JSPI) is joined here and handed over as bytes.
-      const wasmUrl = new URL(buildFiles(build).wasm, baseUrl).href;
       if (await partsOf(wasmUrl)) {
         const bytes = await fetchBytes(wasmUrl, null, "ONNX Runtime");
         ort.env.wasm.wasmBinary = bytes.buffer;

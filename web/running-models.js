@@ -11,11 +11,9 @@ import {
 import { choiceKey, forget, recall, remember } from "./backend-memory.js";
 import { timeInWorker } from "./backend-timing.js";
 import { CONTRACT } from "./contract.js";
-import { PoseModels } from "./models.js";
-import { buildFor, loadRuntime } from "./ort-runtime.js";
+import { PoseModels, versionOf } from "./models.js";
+import { loadRuntime, runtimeFor } from "./ort-runtime.js";
 
-// The ONNX Runtime version the sessions run on.
-const versionOf = (models) => models.ort.env.versions?.web ?? models.ort.env.versions?.common;
 const same = (a, b) => a.name === b.name && a.threads === b.threads;
 // A timed backend replaces the running one only when this much faster (timing noise).
 const SWITCH_GAIN = 0.9;
@@ -75,9 +73,7 @@ export class RunningModels {
 
   #open(candidate, file, tag = "") {
     const proxy = this.#inWorker(candidate.name);
-    const threads = candidate.name === "wasm" ? candidate.threads : 1;
-    const build = buildFor(candidate.name);
-    const options = { baseUrl: this.baseUrl, build, proxy, threads, tag };
+    const options = { baseUrl: this.baseUrl, ...runtimeFor(candidate), proxy, tag };
     const mark = (name) => this.marks?.mark(name);
     return loadRuntime(options).then((ort) => {
       mark("ortLoaded");
@@ -186,9 +182,15 @@ export class RunningModels {
     const rows = result.choice.candidates;
     const row = (c) => rows.find((r) => r.backend === c.name && r.threads === c.threads);
     const current = this.#candidate;
-    const stillAuto = this.#choice?.requested === "auto" && this.models?.file === result.file;
     const gain = row(result.candidate)?.ms / (row(current)?.ms ?? Infinity);
-    return stillAuto && !same(result.candidate, current) && !(gain > SWITCH_GAIN);
+    return (
+      this.#stillAuto(result.file) && !same(result.candidate, current) && !(gain > SWITCH_GAIN)
+    );
+  }
+
+  // auto still runs the landmark model `file` (the options did not change meanwhile).
+  #stillAuto(file) {
+    return this.#choice?.requested === "auto" && this.models?.file === file;
   }
 
   #remember(file, key, ortVersion, { candidate, fallbacks, choice }) {
@@ -217,7 +219,7 @@ export class RunningModels {
       return true;
     }
     await result.models?.release();
-    if (this.#choice?.requested === "auto" && this.models?.file === result.file) {
+    if (this.#stillAuto(result.file)) {
       const chosen = { name: current.name, threads: current.threads };
       const kept = same(result.candidate, current)
         ? ""
