@@ -101,7 +101,7 @@ def test_bridge_drives_the_tracker_like_cpython(tmp_path):
         .replace("__CONTRACT__", str(contract_js))
         .replace("__INPUTS__", str(inputs))
         .replace("__PACKAGE__", str(PACKAGE))
-        .replace("__APP__", str(ROOT / "web" / "app.py"))
+        .replace("__APP__", str(ROOT / "web" / "engine" / "app.py"))
     )
     proc = subprocess.run(
         [node, str(runner)], capture_output=True, text=True, timeout=300, check=False

@@ -79,7 +79,9 @@ COPIED_STRINGS = [
 
 
 @pytest.mark.parametrize(
-    "path", sorted(p for p in WEB.iterdir() if p.suffix in (".js", ".html", ".py")), ids=str
+    "path",
+    sorted(p for p in WEB.rglob("*") if p.suffix in (".js", ".mjs", ".html", ".py")),
+    ids=str,
 )
 def test_page_code_copies_no_contract_value(path: Path) -> None:
     text = path.read_text(encoding="utf-8")

@@ -113,7 +113,9 @@ def rebuild(site: Path) -> None:
         for p in site.rglob("*")
         if p.is_file() and p.suffix not in EXTRAS and p.name != "_headers"
     ]
-    finish_site(site, files, (ROOT / "web" / SERVICE_WORKER).read_text(encoding="utf-8"))
+    finish_site(
+        site, files, (ROOT / "web" / "offline" / SERVICE_WORKER).read_text(encoding="utf-8")
+    )
 
 
 def new_model_build(site: Path, name: str) -> str:
