@@ -23,7 +23,7 @@ pytestmark = pytest.mark.slow
 SCRIPT = r"""
 import json, time
 from blazepose.analysis import Analyzer, analyze_frames
-from blazepose.pose_classifier import ClassifierCounter, load_samples_csv
+from blazepose.analysis.pose_classifier import ClassifierCounter, load_samples_csv
 
 def run(data):
     out = {}
@@ -55,9 +55,9 @@ RUNNER = """
 import {{ loadPyodide }} from "{pyodide}/pyodide.mjs";
 import fs from "node:fs";
 const py = await loadPyodide({{ indexURL: "{pyodide}/" }});
-py.FS.mkdirTree("/analysis/blazepose");
-for (const name of fs.readdirSync("{package}")) {{
-  if (name.endsWith(".py")) {{
+for (const name of fs.readdirSync("{package}", {{ recursive: true }})) {{
+  if (name.endsWith(".py") && !name.includes("__pycache__")) {{
+    py.FS.mkdirTree(`/analysis/blazepose/${{name.slice(0, name.lastIndexOf("/") + 1)}}`);
     py.FS.writeFile(`/analysis/blazepose/${{name}}`, fs.readFileSync(`{package}/${{name}}`));
   }}
 }}
@@ -78,7 +78,7 @@ def test_analyzer_in_pyodide_matches_cpython(tmp_path: Path) -> None:
     node = shutil.which("node")
     if node is None or not (PYODIDE / "pyodide.mjs").exists():
         pytest.skip("node or npm pyodide not installed")
-    from blazepose.pose_classifier import samples_to_csv
+    from blazepose.analysis.pose_classifier import samples_to_csv
 
     seq = exercise_sequence("squat", reps=6, seed=4)
     data = {"frames": seq.cli_frames(), "samples": samples_to_csv(classifier_samples("squat"))}

@@ -26,8 +26,9 @@ import fs from "node:fs";
 import { CONTRACT } from "__CONTRACT__";
 const inputs = JSON.parse(fs.readFileSync("__INPUTS__", "utf8"));
 const py = await loadPyodide({ indexURL: "__PYODIDE__/" });
-py.FS.mkdirTree("/app/blazepose");
-for (const name of fs.readdirSync("__PACKAGE__").filter((n) => n.endsWith(".py"))) {
+for (const name of fs.readdirSync("__PACKAGE__", { recursive: true })) {
+  if (!name.endsWith(".py") || name.includes("__pycache__")) continue;
+  py.FS.mkdirTree(`/app/blazepose/${name.slice(0, name.lastIndexOf("/") + 1)}`);
   py.FS.writeFile(`/app/blazepose/${name}`, fs.readFileSync(`__PACKAGE__/${name}`));
 }
 const api = await new Promise((resolve, reject) => {

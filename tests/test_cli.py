@@ -19,9 +19,9 @@ import av
 import numpy as np
 import pytest
 from blazepose.analysis import Analyzer, analyze_frames
-from blazepose.joint_angles import ANGLE_NAMES
-from blazepose.pose_classifier import sample_from_landmarks, samples_to_csv
-from blazepose.recording import csv_header, csv_row, frame_json, to_csv
+from blazepose.analysis.joint_angles import ANGLE_NAMES
+from blazepose.analysis.pose_classifier import sample_from_landmarks, samples_to_csv
+from blazepose.analysis.recording import csv_header, csv_row, frame_json, to_csv
 from blazepose_tools.cli import Reporter, main
 from blazepose_tools.media_input import Notice, iter_video
 from blazepose_tools.track_output import CsvWriter, JsonWriter, OutputFile

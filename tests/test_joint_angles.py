@@ -1,4 +1,5 @@
-"""blazepose.joint_angles: named angles in the image (pixels) and in 3D, visibility-gated."""
+"""blazepose.analysis.joint_angles: named angles in the image (pixels) and in 3D,
+visibility-gated."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import random
 
 import pytest
 from blazepose import constants as C
-from blazepose.joint_angles import (
+from blazepose.analysis.joint_angles import (
     ANGLE_NAMES,
     ANGLES,
     angle_at,

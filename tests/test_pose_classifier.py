@@ -1,4 +1,4 @@
-"""blazepose.pose_classifier: MediaPipe's k-NN pose classification (checked against a numpy
+"""blazepose.analysis.pose_classifier: MediaPipe's k-NN pose classification (checked against a numpy
 transcription of the method of the Pose Classification Colab), its EMA smoothing and the
 classifier counter on synthetic footage."""
 
@@ -9,7 +9,7 @@ import random
 import numpy as np
 import pytest
 from blazepose import constants as C
-from blazepose.pose_classifier import (
+from blazepose.analysis.pose_classifier import (
     EMBEDDING_PAIRS,
     ClassifierCounter,
     EMADictSmoothing,

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 from blazepose.analysis import EXERCISES, Analyzer, analyze_frames
-from blazepose.joint_angles import ANGLE_NAMES, joint_angles
-from blazepose.pose_classifier import ClassifierCounter, load_samples_csv
-from blazepose.recording import csv_header
+from blazepose.analysis.joint_angles import ANGLE_NAMES, joint_angles
+from blazepose.analysis.pose_classifier import ClassifierCounter, load_samples_csv
+from blazepose.analysis.recording import csv_header
 from blazepose_tools.media_input import iter_video
 from PIL import Image
 from playwright.sync_api import Browser, Page
