@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from synthetic_poses import exercise_sequence
+from support.synthetic_poses import exercise_sequence
 from test_analysis import classifier_samples
 
 ROOT = Path(__file__).resolve().parent.parent

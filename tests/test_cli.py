@@ -25,7 +25,8 @@ from blazepose.analysis.recording import csv_header, csv_row, frame_json, to_csv
 from blazepose_tools.cli import Reporter, main
 from blazepose_tools.media_input import Notice, iter_video
 from blazepose_tools.track_output import CsvWriter, JsonWriter, OutputFile
-from damaged_media import (
+from PIL import Image
+from support.damaged_media import (
     grey_frames,
     write_audio_only,
     write_header_only_mp4,
@@ -35,7 +36,6 @@ from damaged_media import (
     write_truncated,
     write_unknown_codec_avi,
 )
-from PIL import Image
 from tqdm import tqdm
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,7 +15,7 @@ from blazepose.analysis.joint_angles import (
     joint_angles,
     lean_from_vertical,
 )
-from synthetic_poses import PRESETS, Joints, blend, render
+from support.synthetic_poses import PRESETS, Joints, blend, render
 
 NAMES = {
     "left_elbow", "right_elbow", "left_shoulder", "right_shoulder", "left_hip", "right_hip",

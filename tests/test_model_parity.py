@@ -19,7 +19,7 @@ from blazepose_tools.model_build import (
     model_specs,
     read_source,
 )
-from converter_faults import inject
+from support.converter_faults import inject
 
 litert = pytest.importorskip("ai_edge_litert.interpreter")
 Image = pytest.importorskip("PIL.Image")

@@ -14,7 +14,7 @@ from blazepose.analysis.pose_embedding import (
     sample_from_landmarks,
     samples_to_csv,
 )
-from synthetic_poses import PRESETS, blend, held_poses, render
+from support.synthetic_poses import PRESETS, blend, held_poses, render
 
 W, H = 640, 480
 

@@ -13,7 +13,7 @@ from blazepose.analysis.joint_angles import ANGLE_NAMES, joint_angles
 from blazepose.analysis.rep_counter import EXERCISES, RepCounter
 from blazepose.analysis.rep_range import RangeTracker
 from blazepose.analysis.rep_signals import FALLBACKS, angle_issues, fallback_value, visibility
-from synthetic_poses import PRESETS, Joints, blend, exercise_sequence, render
+from support.synthetic_poses import PRESETS, Joints, blend, exercise_sequence, render
 
 W, H = 640, 480
 # A push-up filmed from low in front: the elbows bend 35 degrees in 3D (straight arms read

@@ -18,7 +18,7 @@ from blazepose.analysis.rep_counter import (
     Exercise,
     RepCounter,
 )
-from synthetic_poses import PRESETS, exercise_sequence
+from support.synthetic_poses import PRESETS, exercise_sequence
 
 SQUAT = EXERCISES["squat"]
 

@@ -26,7 +26,7 @@ from blazepose_tools.tflite_to_onnx import (
 from blazepose_tools.tflite_to_onnx.densify import SparseDim, SparseTensor, densify
 from blazepose_tools.tflite_to_onnx.operators import same_pads
 from blazepose_tools.tflite_to_onnx.reader import Graph, Operator, Tensor
-from converter_faults import inject
+from support.converter_faults import inject
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"

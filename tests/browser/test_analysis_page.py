@@ -29,7 +29,7 @@ from test_page import COLLECT_POSES, open_page, process_image_js, serve_folder, 
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
-from synthetic_poses import exercise_sequence  # noqa: E402
+from support.synthetic_poses import exercise_sequence  # noqa: E402
 from test_real_exercise_clips import TRUTH, count_reps, load_clip, window  # noqa: E402
 from test_rep_adaptive import DECLINE, LOW_FRONT  # noqa: E402
 

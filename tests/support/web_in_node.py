@@ -13,7 +13,7 @@ import pytest
 from blazepose import contract
 from blazepose_tools.site_build import web_files
 
-WEB = Path(__file__).resolve().parent.parent / "web"
+WEB = Path(__file__).resolve().parents[2] / "web"
 
 
 def run_with_module(tmp_path: Path, module: str, script: str, *args: str) -> Any:
