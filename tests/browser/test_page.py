@@ -9,11 +9,13 @@ import json
 import time
 import zipfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
 from blazepose.contract import landmark_file
 from blazepose_tools.media_input import read_image
+from blazepose_tools.site_build import web_files
 from playwright.sync_api import Browser
 from support.page import (
     COLLECT_POSES,
@@ -26,7 +28,7 @@ from support.page import (
     wait_for_poses,
     wait_ready,
 )
-from support.paths import ROOT
+from support.paths import ROOT, WEB
 
 
 @pytest.fixture(scope="module")
@@ -332,6 +334,14 @@ def test_docs_example_imports_the_engine(browser: Browser, site_url: str, media_
     )
     assert closed == "PoseLandmarker: closed"
     assert log.external() == [] and log.errors == []
+    # Of web/, the page got itself and web/engine/ only: no file of the demo page, the shared
+    # drawing/sources, the embeds or the offline worker (the rest: models, vendor/, python.zip).
+    site = web_files(WEB)
+    requested = {urlsplit(u).path.removeprefix(urlsplit(site_url).path) for u in log.requests}
+    loaded = {p: site[p].relative_to(WEB).parts[0] for p in requested if p in site}
+    assert loaded.pop("docs-example.html") == "embed"
+    assert {"pose-landmarker.js", "tracker-session.js", "app.py"} <= set(loaded)
+    assert {p: role for p, role in loaded.items() if role != "engine"} == {}
     context.close()
 
 
