@@ -61,8 +61,10 @@ def test_the_engine_reaches_only_the_engine() -> None:
         "backend-timing-worker.js",
     } <= reached
     assert {p: role(p) for p in reached if role(p) != "engine"} == {}
-    # ... and every engine file is reached: web/engine/ holds nothing the engine does not use.
-    assert {p for p in SITE if role(p) == "engine"} == reached
+    # ... and every engine module is reached: web/engine/ holds no code the engine does not
+    # use (beside them: pose-landmarker.d.ts, the declared API).
+    engine = {p for p in SITE if role(p) == "engine"}
+    assert engine - reached == {"pose-landmarker.d.ts"}
 
 
 @pytest.mark.parametrize("start", sorted(p for p in SITE if role(p) == "shared"))

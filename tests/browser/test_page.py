@@ -17,6 +17,7 @@ from blazepose.contract import landmark_file
 from blazepose_tools.media_input import read_image
 from blazepose_tools.site_build import web_files
 from playwright.sync_api import Browser
+from support.dts import declared, optional
 from support.page import (
     COLLECT_POSES,
     LANDMARKS_ONLY,
@@ -325,6 +326,10 @@ def test_docs_example_imports_the_engine(browser: Browser, site_url: str, media_
     assert set(points[0]) == {"x", "y", "z", "visibility", "presence"}
     assert all(0 <= p["x"] <= 1 and 0 <= p["y"] <= 1 for p in points if p["visibility"] > 0.5)
     assert "segmentationMasks" not in still and out["options"]["segmentation"] is True
+    # The declared API (pose-landmarker.d.ts) names every field a result and the options have.
+    result = declared("PoseLandmarkerResult")
+    assert set(still) == result - optional("PoseLandmarkerResult")
+    assert set(out["options"]) == declared("PoseLandmarkerSettings")
     mask = out["mask"]
     assert max(mask["width"], mask["height"]) == 256 and mask["width"] > mask["height"]
     assert mask["torso"] > 0.9 and max(mask["corners"]) < 0.1, mask
