@@ -50,8 +50,8 @@ class Segment:
 # lands on one of them), to a full-body photo, back to the first person later in the clip, to
 # a head-and-shoulders portrait and a close-up clip, to a moving camera, to the four people
 # again and back. 60 fps clips take every 2nd frame (real speed at 30 fps). Left out:
-# pose2sim_single_cam02, where lite and full already flip limbs without any cut (README,
-# accuracy), and sports2d_demo, the two-person clip (its own test).
+# pose2sim_single_cam02, where lite and full already flip limbs without any cut
+# (docs/reliability.md, accuracy), and sports2d_demo, the two-person clip (its own test).
 HARD_CUTS = (
     Segment("video/pose2sim_single_cam01.mp4", start=0, step=2),
     Segment("images/skimage_astronaut.png"),

@@ -1,5 +1,5 @@
 """A short soak (bench/soak.py for SOAK_S seconds): the page tracks the looping fake camera and
-nothing grows. The 10-minute run is `python3 build.py soak`; its figures are in the README.
+nothing grows. The 10-minute run is `python3 build.py soak`; its figures: docs/reliability.md.
 
 Tolerances, for readings every 15 s after 10 s of tracking, compared with the first:
 - JS heap (V8's used heap after a forced GC): +10 %. It is a few MiB that the GC brings
