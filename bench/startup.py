@@ -16,7 +16,7 @@ cache:
   (``context.set_offline``) and a third page loads.
 Each visit records the first pose (``performance.now()`` at the first frame with a pose, i.e.
 ms from navigation start, frames fetched one at a time as bench/pages/harness.js does), our
-page's start-up marks (``window.blazepose.startup.marks``, see web/startup-marks.js) and the
+page's start-up marks (``window.blazepose.startup.marks``, see web/engine/startup-marks.js) and the
 Resource Timing of the big downloads. Writes ``bench/results/<name>.json`` and ``<name>.md``
 (per-step medians, same-run ratios to tasks-vision CPU).
 """
@@ -110,7 +110,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
-# Our page's service worker (web/offline.js) has cached the site, or failed, or is absent.
+# Our page's service worker (web/offline/offline.js) has cached the site, or failed, or is absent.
 OFFLINE_SETTLED = """() => !window.blazeposeOffline || window.blazeposeOffline.state === 'ready'
   || window.blazeposeOffline.state.startsWith('failed')
   || window.blazeposeOffline.state === 'unsupported'"""

@@ -9,7 +9,7 @@ from stats import median
 
 REFERENCE = "tasks_vision_cpu"
 VISITS = ("cold", "warm", "offline")
-# Our page's marks in start-up order (web/startup-marks.js), with the table's column names.
+# Our page's marks in start-up order (web/engine/startup-marks.js), with the table's column names.
 OUR_STEPS = (
     ("fetch.pyodideWasm", "pyodide.asm.wasm fetched"),
     ("fetch.stdlib", "stdlib zip fetched"),

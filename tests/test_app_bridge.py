@@ -1,4 +1,4 @@
-"""web/app.py, the page's bridge, in real Pyodide (npm pyodide under Node): JS drives a
+"""web/engine/app.py, the page's bridge, in real Pyodide (npm pyodide under Node): JS drives a
 session through the tracker's crop requests using only the generated contract.js, and gets
 the same pose as the CPython tracker fed the same model outputs."""
 

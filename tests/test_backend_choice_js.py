@@ -1,4 +1,4 @@
-"""web/backend-choice.js in Node (as shipped, beside the generated contract): which backends
+"""web/engine/backend-choice.js in Node (as shipped, beside the generated contract): which backends
 `auto` tries for what a browser offers, and how the measured choice ranks them."""
 
 from pathlib import Path

@@ -1,5 +1,5 @@
 """Mask smoothing has one specification (blazepose.segmentation_smoothing, MediaPipe's
-SegmentationSmoothingCalculator); the page runs it per pixel in JS (web/mask-layer.js). The
+SegmentationSmoothingCalculator); the page runs it per pixel in JS (web/engine/mask-layer.js). The
 JS that ships, run in Node with the generated contract, gives the Python numbers."""
 
 import json

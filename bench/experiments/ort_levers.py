@@ -403,7 +403,8 @@ def build_variants(names: list[str]) -> dict[str, dict[str, str]]:
 
 # ---------------------------------------------------------------- lever groups
 
-BASE_ENV = {"ort": "ort.wasm.min.mjs", "threads": 1, "proxy": True}  # what web/engine.js uses
+# What the page uses (web/engine/ort-runtime.js):
+BASE_ENV = {"ort": "ort.wasm.min.mjs", "threads": 1, "proxy": True}
 BASE_OPTIONS = {"executionProviders": ["wasm"], "graphOptimizationLevel": "all"}
 
 
@@ -750,11 +751,11 @@ def write_markdown(results: dict, path: Path, summary: str = "") -> None:
         "cases run interleaved (one run each, round after round, 30 rounds) after every ORT "
         "instance has run for 6 s untimed (V8 tier-up, see the cold-start series) and 3 "
         "warm-up runs per case, so the ratio to the group's first row (the baseline: "
-        "`web/engine.js`'s settings, 1 thread, proxy worker, level all, uint8 input) is the "
-        "number to read. The last row of each group repeats the baseline (A/A control: how "
-        "far two identical cases drift apart in the same run). Absolute times vary "
-        "several-fold between groups with the machine's load (the load average before and "
-        "after each group is in its title).",
+        "`web/engine/ort-runtime.js`'s settings, 1 thread, proxy worker, level all, uint8 "
+        "input) is the number to read. The last row of each group repeats the baseline "
+        "(A/A control: how far two identical cases drift apart in the same run). Absolute "
+        "times vary several-fold between groups with the machine's load (the load average "
+        "before and after each group is in its title).",
         "",
         f"Machine: {machine.label(info) if info else '?'}",
         "",

@@ -3,7 +3,7 @@
 Every value the page and the tooling share is defined here (or in `constants`, for values
 that come from MediaPipe) and nowhere else: the site build writes `render_js()` to
 `dist/contract.js`, which the page's modules import; the model build names its files with
-`landmark_file`; the glue module (web/app.py) lays out its buffers with the layouts below.
+`landmark_file`; the glue module (web/engine/app.py) lays out its buffers with the layouts below.
 """
 
 from __future__ import annotations
@@ -87,12 +87,12 @@ def layout_length(fields: dict[str, tuple[int, int]]) -> int:
 
 
 # --- options ---------------------------------------------------------------------------------
-# "auto" measures the others this browser has and keeps the fastest (web/backend-choice.js).
+# "auto" measures the others this browser has and keeps the fastest (web/engine/backend-choice.js).
 BACKENDS = ("auto", "webnn", "webgpu", "wasm")
 # ONNX Runtime Web builds (files of npm onnxruntime-web's dist/, served from vendor/ort/): the
 # WASM-only build runs the `wasm` backend (14 MB); WebNN and WebGPU need a larger build, JSPI
-# where the browser has WebAssembly.Suspending (17 MB), else asyncify (27 MB). web/ort-runtime.js
-# picks the build per backend; the site build copies exactly these files.
+# where the browser has WebAssembly.Suspending (17 MB), else asyncify (27 MB).
+# web/engine/ort-runtime.js picks the build per backend; the site build copies exactly these files.
 ORT_BUILDS = {
     "wasm": {
         "module": "ort.wasm.min.mjs",

@@ -1,4 +1,5 @@
-"""The service worker of the built site (web/service-worker.js with its build facts filled in).
+"""The service worker of the built site (web/offline/service-worker.js with its build facts
+filled in).
 
 The worker needs to know, for the build it belongs to:
 - version: a digest of every file's SHA-256, so a new build is a new worker (browsers compare
@@ -18,7 +19,8 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 SERVICE_WORKER = "service-worker.js"
-TEMPLATE_LINE = "const BUILD = "  # the line of web/service-worker.js that the build replaces
+# The line of web/offline/service-worker.js that the build replaces.
+TEMPLATE_LINE = "const BUILD = "
 ON_USE = ("models/*.onnx*", "vendor/ort/*.wasm*")  # cached when used, not at install
 
 

@@ -25,7 +25,7 @@ names = sorted(
 )
 for name in names:
     importlib.import_module(name)
-# What the page checks before trusting these modules (web/app.py): the sources they came from.
+# What the page checks before trusting these modules (web/engine/app.py): the sources they came from.
 import blazepose, hashlib
 blazepose.SNAPSHOT_SOURCES = {
     f: hashlib.sha256(open(f"/home/pyodide/blazepose/{f}", "rb").read()).hexdigest()

@@ -1,4 +1,4 @@
-"""The Pyodide memory snapshot the page boots from (web/pyodide-boot.mjs).
+"""The Pyodide memory snapshot the page boots from (web/engine/pyodide-boot.mjs).
 
 Made at build time in Node by pyodide_snapshot.mjs with the site's own Pyodide and python.zip:
 Python initialised and every module of the blazepose package imported, so the page skips

@@ -1,19 +1,23 @@
 """Assembles the static site in dist/: the page, its runtimes, the models and the Python.
 
 Layout of dist/:
-    index.html, *.js, app.py, pyscript.json, embed.html   <- web/
-    contract.js                                           <- blazepose.contract.render_js()
-    static/                                               <- static/ (styles, sample clip)
+    index.html, *.js, app.py, examples/, *.html
+                       web/<role>/ (engine, shared, page, embed, offline), every role folder
+                       served at the root (WEB_ROLES), so URLs do not depend on the roles
+    pose-landmarker.d.ts  web/engine/'s declared API, beside pose-landmarker.js
+    contract.js        blazepose.contract.render_js()
+    static/            static/ (styles, sample clip)
     vendor/pyscript/   all of @pyscript/core/dist
     vendor/pyodide/    the Pyodide core (no packages: the page's Python is standard library only)
     vendor/ort/        onnxruntime-web: WASM-only, JSPI, asyncify builds (contract.ORT_BUILDS)
     models/            *.onnx and manifest.json
-    service-worker.js  web/service-worker.js with this build's facts (offline_build)
+    service-worker.js  web/offline/service-worker.js with this build's facts (offline_build)
     _headers           the headers every response should carry (site_headers)
     *.br, *.gz         precompressed copies (precompress), sent with Content-Encoding
     *.partN            files over 24 MiB in parts, listed in split-files.json (split_files)
-    python.zip         the whole py/blazepose package (unpacked by PyScript's `files`); it is
-                       standard library only (tests/test_site_build.py checks every import)
+    python.zip         the whole py/blazepose package, subpackages included (unpacked by
+                       PyScript's `files`); standard library only (tests/test_site_build.py
+                       checks every import)
 
 Source maps are not shipped. Re-running is cheap: files whose size and modification time
 match are not copied (nor compressed) again, and files that no longer belong are removed.

@@ -2,7 +2,7 @@
 
 Cloudflare Pages and Workers serve at most 25 MiB per file (GitHub Pages 100 MiB). The site
 build splits every file above PART_BYTES into `NAME.part0`, `NAME.part1`, ... and lists them
-in `split-files.json` (site path -> its parts, in order); web/downloads.js fetches the parts
+in `split-files.json` (site path -> its parts, in order); web/engine/downloads.js fetches the parts
 of such a file in parallel and joins them. Which files are split depends on the build (the
 heavy models, the Pyodide snapshot, the asyncify ONNX Runtime WASM today), so the list is a
 build output, not a constant.

@@ -1,8 +1,9 @@
-"""The service worker (web/service-worker.js, registered by web/offline.js): a second visit
-tracks the sample clip with the server gone and the network cut; on a host without headers
-(`build.py serve --no-isolation`) the second load is cross-origin isolated with WASM threads
-and the Content-Security-Policy; a new build on the server replaces the old one whole; a model
-whose bytes do not match the manifest is refused with the checksum message, never cached."""
+"""The service worker (web/offline/service-worker.js, registered by web/offline/offline.js): a
+second visit tracks the sample clip with the server gone and the network cut; on a host
+without headers (`build.py serve --no-isolation`) the second load is cross-origin isolated
+with WASM threads and the Content-Security-Policy; a new build on the server replaces the old
+one whole; a model whose bytes do not match the manifest is refused with the checksum
+message, never cached."""
 
 from __future__ import annotations
 

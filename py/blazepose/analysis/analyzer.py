@@ -1,4 +1,4 @@
-"""Per-frame movement analysis: the one entry point the page (web/app.py) and the CLI call,
+"""Per-frame movement analysis: the one entry point the page (web/engine/app.py) and the CLI call,
 so both give the same angles and counts on the same frames.
 
     analyzer = Analyzer("squat")                      # or Analyzer(classifier=counter), ...

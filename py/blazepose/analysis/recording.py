@@ -1,5 +1,5 @@
 """A tracked session as the CLI writes it, JSON and CSV, so the page's recordings (through
-web/app.py) and `blazepose track --json/--csv` have one schema.
+web/engine/app.py) and `blazepose track --json/--csv` have one schema.
 
 JSON: {"model", "width", "height", "frames": [frame_json(...)], "reps": Analyzer.reps()}
 (reps only when counting). CSV: csv_header() then one csv_row(...) per frame: time_ms,
