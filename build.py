@@ -22,6 +22,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
+# This checkout's tooling, whichever checkout the virtual environment's editable install names.
+sys.path.insert(0, str(ROOT / "py"))
 VENV = ROOT / ".venv"
 VENV_PYTHON = VENV / "bin" / "python"
 NODE_MODULES = ROOT / "node_modules"
@@ -103,7 +105,6 @@ def setup_node() -> None:
 
 def setup_webnn_chromium() -> None:
     """Unpacks the WebNN-capable Chromium of the pinned npm package (tests and benchmark)."""
-    sys.path.insert(0, str(ROOT / "py"))
     from blazepose_tools.browsers import BrowserUnavailable, prepare_webnn_chromium
 
     try:

@@ -25,16 +25,14 @@ import threading
 import time
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parent
-ROOT = BENCH.parent
-sys.path.insert(0, str(BENCH))
-sys.path.insert(0, str(ROOT / "py"))
+from paths import BENCH, DIST, use_checkout
+
+use_checkout()
 
 import machine  # noqa: E402
 from blazepose_tools.browsers import DEBIAN_CHROMIUM, FOREGROUND_FLAGS, OFFLINE_FLAGS  # noqa: E402
 from blazepose_tools.static_server import _Handler, _Server, headers_for  # noqa: E402
 
-DIST = ROOT / "dist"
 ENCODINGS = ("br", "gzip", "identity")
 MODELS = ("lite", "full", "heavy")
 MB = 1e6

@@ -25,10 +25,9 @@ import sys
 import time
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parent
-ROOT = BENCH.parent
-sys.path.insert(0, str(BENCH))
-sys.path.insert(0, str(ROOT / "py"))
+from paths import ROOT, use_checkout
+
+use_checkout()
 
 import machine  # noqa: E402
 from blazepose_tools.browsers import FOREGROUND_FLAGS, debian_chromium  # noqa: E402

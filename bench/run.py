@@ -28,10 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-BENCH = Path(__file__).resolve().parent
-ROOT = BENCH.parent
-sys.path.insert(0, str(BENCH))
-sys.path.insert(0, str(ROOT / "py"))
+from paths import BENCH, REFERENCE, ROOT, VIDEO, use_checkout
+
+use_checkout()
 
 import frames as frame_files  # noqa: E402
 import machine  # noqa: E402
@@ -199,10 +198,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--from-raw", type=Path, help="only re-summarise a saved bench_raw.json")
     p.add_argument("--max-side", type=int, default=frame_files.DEFAULT_MAX_SIDE)
     p.add_argument("--ttfp-clip", default=DEFAULT_CLIPS[0], help="clip for time to first pose")
-    p.add_argument("--media", type=Path, default=ROOT.parent / "shared" / "media" / "video")
-    p.add_argument(
-        "--reference", type=Path, default=ROOT.parent / "shared" / "reference" / "mediapipe"
-    )
+    p.add_argument("--media", type=Path, default=VIDEO)
+    p.add_argument("--reference", type=Path, default=REFERENCE)
     p.add_argument("--dist", type=Path, default=ROOT / "dist")
     p.add_argument("--stage", type=Path, default=ROOT / "build" / "bench" / "site")
     p.add_argument("--out", type=Path, default=BENCH / "results")

@@ -33,10 +33,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parent
-ROOT = BENCH.parent
-sys.path.insert(0, str(BENCH))
-sys.path.insert(0, str(ROOT / "py"))
+from paths import BENCH, MEDIA, ROOT, use_checkout
+
+use_checkout()
 
 import machine  # noqa: E402
 from blazepose_tools import browsers  # noqa: E402
@@ -305,7 +304,7 @@ def main(argv: list[str]) -> int:
     from playwright.sync_api import sync_playwright
 
     args = parse_args(argv)
-    shared = ROOT.parent / "shared" / "media"
+    shared = MEDIA
     build = browsers.debian_chromium()
     server, site_url = serve_in_background(ROOT / "dist", isolate=True)
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:

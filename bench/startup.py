@@ -33,10 +33,9 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-BENCH = Path(__file__).resolve().parent
-ROOT = BENCH.parent
-sys.path.insert(0, str(BENCH))
-sys.path.insert(0, str(ROOT / "py"))
+from paths import BENCH, ROOT, VIDEO, use_checkout
+
+use_checkout()
 
 import machine  # noqa: E402
 import run  # noqa: E402
@@ -88,7 +87,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     p.add_argument("--ttfp-clip", default=run.DEFAULT_CLIPS[0])
     p.add_argument("--max-side", type=int, default=run.frame_files.DEFAULT_MAX_SIDE)
-    p.add_argument("--media", type=Path, default=ROOT.parent / "shared" / "media" / "video")
+    p.add_argument("--media", type=Path, default=VIDEO)
     p.add_argument("--dist", type=Path, default=ROOT / "dist")
     p.add_argument("--stage", type=Path, default=ROOT / "build" / "bench" / "site")
     p.add_argument("--out", type=Path, default=BENCH / "results")

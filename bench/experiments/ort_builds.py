@@ -19,8 +19,11 @@ import tempfile
 from pathlib import Path
 
 EXPERIMENTS = Path(__file__).resolve().parent
-ROOT = EXPERIMENTS.parent.parent
-sys.path.insert(0, str(ROOT / "py"))
+sys.path.insert(0, str(EXPERIMENTS.parent))  # bench/: paths.py
+
+from paths import ROOT, use_checkout  # noqa: E402
+
+use_checkout()
 
 from blazepose_tools import browsers  # noqa: E402
 from blazepose_tools.static_server import serve_in_background  # noqa: E402

@@ -27,10 +27,11 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 EXPERIMENTS = Path(__file__).resolve().parent
-BENCH = EXPERIMENTS.parent
-ROOT = BENCH.parent
-sys.path.insert(0, str(BENCH))
-sys.path.insert(0, str(ROOT / "py"))
+sys.path.insert(0, str(EXPERIMENTS.parent))  # bench/: its modules and paths.py
+
+from paths import ROOT, VIDEO, use_checkout  # noqa: E402
+
+use_checkout()
 
 import machine  # noqa: E402
 from blazepose_tools.static_server import serve_in_background  # noqa: E402
@@ -301,7 +302,7 @@ def native_optimised(path: Path, level: str, out: Path) -> None:
 
 VARIANTS = ("fp32", "floatin", "opt_basic", "opt_extended", "nhwc", "dw_taps", "dw_g4", "dw_g8")
 VARIANTS += ("no_dw", "int8", "pw_matmul", "opt_extended_f16")
-CALIBRATION_CLIP = ROOT.parent / "shared" / "media" / "video" / "pose2sim_single_cam01.mp4"
+CALIBRATION_CLIP = VIDEO / "pose2sim_single_cam01.mp4"
 
 
 def calibration_images(size: int, count: int = 16) -> list[np.ndarray]:

@@ -14,7 +14,6 @@ import io
 import json
 import os
 import statistics
-import sys
 from pathlib import Path
 
 import pytest
@@ -27,11 +26,9 @@ from PIL import Image
 from playwright.sync_api import Browser, Page
 from support.page import COLLECT_POSES, open_page, process_image_js, serve_folder, wait_ready
 from support.paths import ROOT
-
-sys.path.insert(0, str(ROOT / "tests"))
-from support.synthetic_poses import exercise_sequence  # noqa: E402
-from test_real_exercise_clips import TRUTH, count_reps, load_clip, window  # noqa: E402
-from test_rep_adaptive import DECLINE, LOW_FRONT  # noqa: E402
+from support.synthetic_poses import exercise_sequence
+from test_real_exercise_clips import TRUTH, count_reps, load_clip, window
+from test_rep_adaptive import DECLINE, LOW_FRONT
 
 SAMPLE = ROOT / "static" / "sample" / "sample.mp4"
 SCREENSHOT = ROOT / "docs" / "screenshot.png"

@@ -18,11 +18,11 @@ FPS is not checked here: on a shared CI machine it follows the load, not the pag
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from playwright.sync_api import Browser
+from support.paths import BENCH
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+sys.path.insert(0, str(BENCH))
 import soak  # noqa: E402  bench/soak.py
 
 SOAK_S = 60
