@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -33,7 +34,7 @@ from blazepose_tools import browsers, sequences
 from blazepose_tools.static_server import serve_in_background
 
 ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_MEDIA = ROOT.parent / "shared" / "media"
+DEFAULT_MEDIA = Path(os.environ.get("BLAZEPOSE_SHARED", ROOT.parent / "shared")) / "media"
 FIXTURES = ROOT / "tests" / "fixtures"
 STAGE = ROOT / ".cache" / "mediapipe_reference"
 POSE_PACKAGE = ROOT / "node_modules" / "@mediapipe" / "pose"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -31,7 +32,7 @@ from blazepose_tools.onnx_backend import OnnxBackend
 from blazepose_tools.pck import Agreement
 
 ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_SHARED = ROOT.parent / "shared"
+DEFAULT_SHARED = Path(os.environ.get("BLAZEPOSE_SHARED", ROOT.parent / "shared"))
 CACHE = ROOT / ".cache" / "reference_frames"
 CLIPS = (
     "pose2sim_single_cam01",
