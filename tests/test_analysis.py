@@ -17,21 +17,20 @@ from blazepose.analysis import (
     jsonable,
 )
 from blazepose.analysis.joint_angles import ANGLE_NAMES
-from blazepose.analysis.pose_classifier import ClassifierCounter, sample_from_landmarks
+from blazepose.analysis.pose_classifier import ClassifierCounter
 from blazepose.analysis.recording import frame_json
-from support.synthetic_poses import PRESETS, exercise_sequence, held_poses, render
+from support.synthetic_poses import (
+    PRESETS,
+    classifier_samples,
+    exercise_sequence,
+    render,
+)
 
 W, H = 640, 480
 
 
 def run(analyzer: Analyzer, seq) -> list[FrameAnalysis]:
     return [analyzer.update(pose, W, H, t) for t, pose in seq.frames]
-
-
-def classifier_samples(exercise: str, per_class: int = 15) -> list:
-    """Like the page's recording: ~12-15 samples per 3 s hold."""
-    poses = held_poses(exercise, per_class, seed=42)
-    return [sample_from_landmarks(f"{c}{i}", c, lms) for i, (c, lms) in enumerate(poses)]
 
 
 def test_preset_counts_and_frames_carry_the_analysis() -> None:

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 from support.pyodide import prelude, run_node
-from support.synthetic_poses import exercise_sequence
-from test_analysis import classifier_samples
+from support.synthetic_poses import classifier_samples, exercise_sequence
 
 pytestmark = pytest.mark.slow
 

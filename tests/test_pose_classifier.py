@@ -16,8 +16,8 @@ from blazepose.analysis.pose_classifier import (
     PoseClassifier,
     sample_from_landmarks,
 )
+from support.oracles import colab_embedding
 from support.synthetic_poses import PRESETS, blend, exercise_sequence, held_poses, render
-from test_pose_embedding import colab_embedding
 
 W, H = 640, 480
 

@@ -8,32 +8,18 @@ import random
 import numpy as np
 import pytest
 from blazepose.analysis.pose_embedding import (
-    EMBEDDING_PAIRS,
     load_samples_csv,
     pose_embedding,
     sample_from_landmarks,
     samples_to_csv,
 )
+from support.oracles import colab_embedding
 from support.synthetic_poses import PRESETS, blend, held_poses, render
 
 W, H = 640, 480
 
 
 # The oracle: the Colab's FullBodyPoseEmbedder in numpy (pixels in, (23, 3) out).
-def colab_embedding(pixels: np.ndarray) -> np.ndarray:
-    lm = pixels.copy()
-    lm -= (lm[23] + lm[24]) * 0.5
-    hips, shoulders = (lm[23] + lm[24]) * 0.5, (lm[11] + lm[12]) * 0.5
-    torso = np.linalg.norm((shoulders - hips)[:2])
-    size = max(torso * 2.5, np.max(np.linalg.norm(lm[:, :2] - hips[:2], axis=1)))
-    lm = lm / size * 100
-
-    def point(ref):
-        return lm[ref] if isinstance(ref, int) else (lm[ref[0]] + lm[ref[1]]) * 0.5
-
-    return np.array([point(b) - point(a) for a, b in EMBEDDING_PAIRS])
-
-
 def test_embedding_matches_the_colab_and_ignores_position_and_size() -> None:
     pose = render(
         blend(PRESETS["squat"]["up"], PRESETS["squat"]["down"], 0.6), 40, random.Random(2)

@@ -10,51 +10,15 @@ trimmed there."""
 
 from __future__ import annotations
 
-import json
-import lzma
-from pathlib import Path
-
 import pytest
-from blazepose.analysis import Analyzer, PoseLandmarks
 from blazepose.analysis.rep_counter import EXERCISES
-
-FIXTURES = Path(__file__).parent / "fixtures" / "exercise"
-TRUTH = json.loads((FIXTURES / "truth.json").read_text())
+from support.exercise_clips import FIXTURES, TRUTH, count_reps, load_clip, window
 
 # Clips the current EXERCISES thresholds miscount, with why (measured on the fixture). Strict:
 # once the thresholds count one right, its entry must go.
 # Clips the counter is known to miscount, with why (none now: each one found was fixed in
 # rep_counter.EXERCISES with the evidence in its `why`).
 KNOWN_MISCOUNTS: dict[str, str] = {}
-
-
-def load_clip(name: str) -> dict:
-    with lzma.open(FIXTURES / name, "rt") as f:
-        return json.load(f)
-
-
-def window(clip: dict, entry: dict) -> list[dict]:
-    """The frames the hand count covers."""
-    lo = entry.get("start_ms")
-    hi = entry.get("end_ms")
-    return [
-        f
-        for f in clip["frames"]
-        if (lo is None or f["time_ms"] >= lo) and (hi is None or f["time_ms"] <= hi)
-    ]
-
-
-def count_reps(clip: dict, entry: dict) -> Analyzer:
-    """Runs the Analyzer with the preset, as the page and the CLI do, over the frames: each
-    frame's image-normalised landmarks (their visibility gates the angles) and world
-    landmarks, None for a frame without a pose."""
-    analyzer = Analyzer(entry["exercise"])
-    w, h = clip["width"], clip["height"]
-    for frame in window(clip, entry):
-        landmarks = frame.get("landmarks")
-        pose = PoseLandmarks(landmarks, frame.get("world_landmarks")) if landmarks else None
-        analyzer.update(pose, w, h, frame["time_ms"])
-    return analyzer
 
 
 def test_truth_lists_every_fixture_once():

@@ -13,24 +13,16 @@ from blazepose.analysis.joint_angles import ANGLE_NAMES, joint_angles
 from blazepose.analysis.rep_counter import EXERCISES, RepCounter
 from blazepose.analysis.rep_range import RangeTracker
 from blazepose.analysis.rep_signals import FALLBACKS, angle_issues, fallback_value, visibility
-from support.synthetic_poses import PRESETS, Joints, blend, exercise_sequence, render
+from support.synthetic_poses import (
+    DECLINE,
+    LOW_FRONT,
+    PRESETS,
+    blend,
+    exercise_sequence,
+    render,
+)
 
 W, H = 640, 480
-# A push-up filmed from low in front: the elbows bend 35 degrees in 3D (straight arms read
-# ~136 in BlazePose's world landmarks, the bottom ~108): the preset's far end (100) is
-# never reached.
-LOW_FRONT = {
-    "up": Joints(root_pitch=90.0, arm_elev=(80.0, 80.0), elbow=(30.0, 30.0)),
-    "down": Joints(root_pitch=90.0, arm_elev=(55.0, 55.0), elbow=(65.0, 65.0), root_drop=0.15),
-    "view": 15.0,
-}
-# Sit-ups on a decline bench: the feet hooked high, thighs raised (hip flexion 85), the torso
-# lying head down: the hip angle lies at ~95 and never reaches the preset's start (105).
-DECLINE = {
-    "up": Joints(root_pitch=-105.0, hip=(85.0, 85.0), knee=(100.0, 100.0)),
-    "down": Joints(root_pitch=-105.0, hip=(85.0, 85.0), knee=(100.0, 100.0), lean=50.0),
-    "view": 80.0,
-}
 
 
 def analyze(exercise: str, **options) -> tuple[Analyzer, list, list[float], int]:

@@ -24,11 +24,10 @@ from blazepose.analysis.recording import csv_header
 from blazepose_tools.media_input import iter_video
 from PIL import Image
 from playwright.sync_api import Browser, Page
+from support.exercise_clips import TRUTH, count_reps, load_clip, window
 from support.page import COLLECT_POSES, open_page, process_image_js, serve_folder, wait_ready
 from support.paths import ROOT
-from support.synthetic_poses import exercise_sequence
-from test_real_exercise_clips import TRUTH, count_reps, load_clip, window
-from test_rep_adaptive import DECLINE, LOW_FRONT
+from support.synthetic_poses import DECLINE, LOW_FRONT, exercise_sequence
 
 SAMPLE = ROOT / "static" / "sample" / "sample.mp4"
 SCREENSHOT = ROOT / "docs" / "screenshot.png"

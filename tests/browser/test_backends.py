@@ -5,10 +5,7 @@ the WebNN-capable Chromium) tracks like the CPython runner."""
 from __future__ import annotations
 
 from playwright.sync_api import Browser, Page
-from support.page import agreement_with_cpython, open_page, wait_ready
-
-TIMED = """() => { const c = window.blazepose.runtime?.choice;
-    return c && !c.provisional && c.candidates.some((r) => r.ms !== null) ? c : null; }"""
+from support.page import TIMED, agreement_with_cpython, open_page, wait_ready
 
 
 def check_choice(info: dict, page: Page) -> dict:

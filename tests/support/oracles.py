@@ -83,3 +83,22 @@ class OpenCvSampling:
     def run(self, frame: Any, request: CropRequest) -> dict[str, Sequence[float]]:
         crop_to_image = opencv_sampling(request.crop_to_image)
         return self.backend.run(frame, replace(request, crop_to_image=crop_to_image))
+
+
+def colab_embedding(pixels):
+    """MediaPipe's pose-classification Colab (FullBodyPoseEmbedder) in numpy: the embedding
+    of 33 landmarks in pixels, as pairs of (x, y, z) differences."""
+    import numpy as np
+    from blazepose.analysis.pose_embedding import EMBEDDING_PAIRS
+
+    lm = pixels.copy()
+    lm -= (lm[23] + lm[24]) * 0.5
+    hips, shoulders = (lm[23] + lm[24]) * 0.5, (lm[11] + lm[12]) * 0.5
+    torso = np.linalg.norm((shoulders - hips)[:2])
+    size = max(torso * 2.5, np.max(np.linalg.norm(lm[:, :2] - hips[:2], axis=1)))
+    lm = lm / size * 100
+
+    def point(ref):
+        return lm[ref] if isinstance(ref, int) else (lm[ref[0]] + lm[ref[1]]) * 0.5
+
+    return np.array([point(b) - point(a) for a, b in EMBEDDING_PAIRS])

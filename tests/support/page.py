@@ -60,6 +60,10 @@ def wait_ready(page: Page, timeout_s: float = 90) -> dict:
     )
 
 
+# `auto`'s backend choice once its candidates are timed (not the first guess), else null.
+TIMED = """() => { const c = window.blazepose.runtime?.choice;
+    return c && !c.provisional && c.candidates.some((r) => r.ms !== null) ? c : null; }"""
+
 # Registers a listener collecting `blazepose:pose` details into window.__poses.
 COLLECT_POSES = """() => { window.__poses = [];
     window.addEventListener('blazepose:pose', (e) => window.__poses.push(e.detail)); }"""

@@ -410,3 +410,29 @@ def held_poses(
             pose = render(j, p["view"] + rng.uniform(-view_jitter, view_jitter), rng)
             out.append((name, pose.landmarks))
     return out
+
+
+# Views nobody tuned the presets on (tests/test_rep_adaptive.py, the analysis page test).
+# A push-up filmed from low in front: the elbows bend 35 degrees in 3D (straight arms read
+# ~136 in BlazePose's world landmarks, the bottom ~108): the preset's far end (100) is
+# never reached.
+LOW_FRONT = {
+    "up": Joints(root_pitch=90.0, arm_elev=(80.0, 80.0), elbow=(30.0, 30.0)),
+    "down": Joints(root_pitch=90.0, arm_elev=(55.0, 55.0), elbow=(65.0, 65.0), root_drop=0.15),
+    "view": 15.0,
+}
+# Sit-ups on a decline bench: the feet hooked high, thighs raised (hip flexion 85), the torso
+# lying head down: the hip angle lies at ~95 and never reaches the preset's start (105).
+DECLINE = {
+    "up": Joints(root_pitch=-105.0, hip=(85.0, 85.0), knee=(100.0, 100.0)),
+    "down": Joints(root_pitch=-105.0, hip=(85.0, 85.0), knee=(100.0, 100.0), lean=50.0),
+    "view": 80.0,
+}
+
+
+def classifier_samples(exercise: str, per_class: int = 15) -> list:
+    """Classifier samples like the page's recording: ~12-15 samples per 3 s hold."""
+    from blazepose.analysis.pose_classifier import sample_from_landmarks
+
+    poses = held_poses(exercise, per_class, seed=42)
+    return [sample_from_landmarks(f"{c}{i}", c, lms) for i, (c, lms) in enumerate(poses)]
