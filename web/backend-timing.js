@@ -8,7 +8,8 @@ const TIMEOUT_MS = 180000;
 let live = 0; // timing workers alive (0 once every choice is made)
 export const timingWorkers = () => live;
 
-// Resolves with {candidate, fallbacks, choice, ortVersion} for `candidates` running the
+// Resolves with {candidate, fallbacks, choice, ortVersion} (choice.heldMs: how long the
+// tracking was held, null if never) for `candidates` running the
 // landmark model `file`; store: the ModelStore holding the verified model bytes. The worker
 // opens and warms up the candidates beside the tracking; the timed runs (a second or so) run
 // inside hold(fn), which the page gives to pause its tracking until fn's promise settles:
@@ -28,19 +29,22 @@ export async function timeInWorker({ baseUrl, candidates, file, store, hold = (f
     () => settle.reject(new Error(`no answer within ${TIMEOUT_MS / 1000} s`)),
     TIMEOUT_MS,
   );
+  let heldSince = null; // when the tracking was held for the timed runs
   worker.onmessage = ({ data }) => {
     if (data.warm) {
       // The candidates are warm: the timed runs start once the tracking is held, and the
       // tracking waits for the answer.
       const timed = () => {
+        heldSince = performance.now();
         worker.postMessage({ go: true });
         return answer.catch(() => {});
       };
       hold(timed).catch(settle.reject);
       return;
     }
+    const heldMs = heldSince === null ? null : Math.round(performance.now() - heldSince);
     if (data.error) settle.reject(new Error(data.error));
-    else settle.resolve(data);
+    else settle.resolve({ ...data, choice: { ...data.choice, heldMs } });
   };
   worker.onerror = (event) =>
     settle.reject(new Error(`the timing worker failed: ${event.message ?? "could not start"}`));
