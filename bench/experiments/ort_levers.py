@@ -481,6 +481,15 @@ def groups(model: str, paths: dict) -> dict[str, list[dict]]:
             c("baseline (float32 compute)"),
             c("int8 static quantisation (QLinearConv; speed only)", variant="int8"),
         ],
+        "spinning": [
+            c("baseline (1 thread)"),
+            c("2 threads (ORT's pool spins between parallel sections)", env={"threads": 2}),
+            c(
+                "2 threads, allow_spinning 0",
+                env={"threads": 2},
+                options={"extra": {"session": {"intra_op": {"allow_spinning": "0"}}}},
+            ),
+        ],
         "int8_qdq": [
             c("baseline (float32, 1 thread)"),
             c("int8 QDQ, s8 weights per channel (1 thread)", variant="int8_qdq"),
