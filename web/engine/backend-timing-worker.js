@@ -25,7 +25,9 @@ self.onmessage = async ({ data }) => {
         go = resolve;
         self.postMessage({ warm: true });
       });
-    const result = await chooseBackend(candidates, open, { beforeTiming });
+    // No untimed run while the tracking is held: the candidates ran just before (warmUpWasm,
+    // and PoseModels.create's first run of WebNN and WebGPU).
+    const result = await chooseBackend(candidates, open, { beforeTiming, warmups: 0 });
     const ortVersion = versionOf(result.models);
     await result.models.release();
     const { candidate, fallbacks, choice } = result;
