@@ -8,13 +8,12 @@ const TIMEOUT_MS = 180000;
 let live = 0; // timing workers alive (0 once every choice is made)
 export const timingWorkers = () => live;
 
-// Resolves with {candidate, fallbacks, choice, ortVersion} (choice.heldMs: how long the
-// tracking was held, null if never) for `candidates` running the
+// Resolves with {candidate, fallbacks, choice, ortVersion} for `candidates` running the
 // landmark model `file`; store: the ModelStore holding the verified model bytes. The worker
 // opens and warms up the candidates beside the tracking; the timed runs (a second or so) run
-// inside hold(fn), which the page gives to pause its tracking until fn's promise settles:
-// timed beside the tracking on 2 cores, 2 WASM threads lost to 1 although they ran full 1.39x
-// faster once tracking alone.
+// inside hold(fn), which the page gives to pause its tracking until fn's promise settles
+// (choice.heldMs: how long; null when nothing was timed). Timed beside the tracking on 2
+// cores, 2 WASM threads lost to 1 although they then ran full 1.39x faster alone.
 export async function timeInWorker({ baseUrl, candidates, file, store, hold = (fn) => fn() }) {
   const names = [CONTRACT.detectorFile, file];
   const bytes = await Promise.all(names.map((name) => store.load(name)));
