@@ -143,10 +143,9 @@ async function timeRounds(entries, { timeRun, warmups, runs, state }) {
 export const warmUpWasm = (models) =>
   models.backend === "wasm" ? models.warmUpWhile(() => true, { maxRuns: 25, maxMs: 3000 }) : 0;
 
-// Opens each candidate, warms up the WASM ones (`warmUp`; beside WebNN or WebGPU only those
-// not already lost, see below), awaits `beforeTiming()` (the page holds its tracking
-// meanwhile, so that the candidates do not share the cores with it), then times them: each
-// non-WASM one back to back (an untimed run, then up to `runs` timed ones),
+// Opens each candidate, warms up the WASM ones (`warmUp`), awaits `beforeTiming()` (the page
+// holds its tracking meanwhile, so that the candidates do not share the cores with it), then
+// times them: each non-WASM one back to back (an untimed run, then up to `runs` timed ones),
 // the WASM ones interleaved round by round (so that a change in the machine's load falls on
 // all thread counts alike), and keeps the fastest open (median of its runs). A candidate 3x
 // slower than the best so far stops after its first timed run. Timing WebNN interleaved with
@@ -181,37 +180,24 @@ export async function chooseBackend(
   }
   if (alive.length === 0) throw noBackend(measured);
   if (alive.length > 1) {
-    const ok = (e) => e.row.error === undefined;
-    const warm = async (entries) => {
-      for (const entry of entries) {
-        try {
-          await warmUp(entry.models);
-        } catch (error) {
-          entry.row.error = error.message;
-          delete entry.row.ms;
-        }
+    for (const entry of alive) {
+      try {
+        await warmUp(entry.models);
+      } catch (error) {
+        entry.row.error = error.message;
+        delete entry.row.ms;
       }
-    };
-    const others = alive.filter((e) => e.candidate.name !== "wasm");
-    let wasm = alive.filter((e) => e.candidate.name === "wasm");
-    if (!others.length) await warm(wasm);
+    }
     await beforeTiming();
+    const ok = (e) => e.row.error === undefined;
     const state = { best: Infinity };
-    for (const entry of others.filter(ok)) {
+    for (const entry of alive.filter((e) => ok(e) && e.candidate.name !== "wasm")) {
       await timeRounds([entry], { timeRun, warmups, runs, state });
     }
-    if (others.length && wasm.length) {
-      // Beside WebNN or WebGPU, a WASM candidate is first run cold (an untimed run, then a
-      // timed one: baseline code, up to ~3x its steady time); one more than 3x the best is
-      // out with that time, and only the others are warmed up (here, tracking held) and timed.
-      // Warming up every WASM candidate there cost seconds of CPU and compiling for nothing.
-      const coldState = { best: state.best };
-      await timeRounds(wasm.filter(ok), { timeRun, warmups: 1, runs: 1, state: coldState });
-      wasm = wasm.filter((e) => ok(e) && e.row.ms <= 3 * state.best);
-      for (const entry of wasm) entry.times = [];
-      await warm(wasm);
-    }
-    await timeRounds(wasm.filter(ok), { timeRun, warmups, runs, state });
+    await timeRounds(
+      alive.filter((e) => ok(e) && e.candidate.name === "wasm"),
+      { timeRun, warmups, runs, state },
+    );
   }
   const usable = alive.filter((e) => e.row.error === undefined);
   if (usable.length === 0) throw noBackend(measured);
