@@ -40,7 +40,7 @@ def summary(raw: dict) -> list[str]:
         stages = [s for s in STAGES if s in frames[0]["timings"]]
         median = {s: statistics.median(f["timings"][s] for f in frames) for s in stages}
         long = [f["timings"] for f in frames if f["ms"] > 100]
-        excess = {s: statistics.median(t[s] - median[s] for t in long) for s in stages}
+        excess = {s: statistics.median(t[s] - median[s] for t in long) for s in stages if long}
 
         lines.append(
             f"{run.get('browser', '?')} | {run['model']} | {run['contender']} | "
