@@ -52,12 +52,25 @@ const timeRun = async (models) => { runs.push(models.key); return speeds[models.
 const runs = [];
 const list = [{ name: "webnn", threads: 1 }, { name: "webgpu", threads: 1 },
   { name: "wasm", threads: 1 }, { name: "wasm", threads: 2 }];
-const chosen = await chooseBackend(list, open, { timeRun });
+const chosen = await chooseBackend(list, open, { timeRun, warmUp: async () => {} });
 out.chosen = chosen.models.key;
 out.fallbacks = names(chosen.fallbacks);
-out.released = released;
+out.released = [...released];
 out.rows = chosen.choice.candidates;
 out.runs = runs;
+// WASM thread counts: each warmed up, then (after beforeTiming) timed interleaved.
+const events = [];
+const wasmOnly = await chooseBackend(
+  [{ name: "wasm", threads: 1 }, { name: "wasm", threads: 2 }],
+  open,
+  {
+    timeRun: async (m) => { events.push(`run ${m.key}`); return speeds[m.key]; },
+    warmUp: async (m) => { events.push(`warm ${m.key}`); },
+    beforeTiming: async () => { events.push("hold"); },
+    runs: 2,
+  },
+);
+out.wasmOnly = { chosen: wasmOnly.models.key, events };
 try { await chooseBackend([{ name: "webgpu", threads: 1 }], open, { timeRun }); }
 catch (e) { out.allFailed = e.message; }
 console.log(JSON.stringify(out));
@@ -82,9 +95,13 @@ def test_backend_candidates_and_choice(tmp_path: Path) -> None:
     assert sorted(out["released"]) == ["wasm:1", "wasm:2"]
     assert {"backend": "webgpu", "threads": 1, "error": "adapter lost"} in out["rows"]
     assert {"backend": "wasm", "threads": 2, "ms": 25} in out["rows"]
-    # One after the other, an untimed run first; both WASM candidates are over 3x WebNN's
-    # time after their first timed run and stop there.
-    assert out["runs"] == ["webnn:1"] * 6 + ["wasm:1"] * 2 + ["wasm:2"] * 2
+    # WebNN back to back, an untimed run first; the WASM candidates interleaved after it, both
+    # over 3x WebNN's time after their first timed run, where they stop.
+    assert out["runs"] == ["webnn:1"] * 6 + ["wasm:1", "wasm:2"] * 2
+    # Warmed up first, then the page holds its tracking, then rounds of one run each.
+    assert out["wasmOnly"]["chosen"] == "wasm:2"
+    rounds = ["run wasm:1", "run wasm:2"] * 3
+    assert out["wasmOnly"]["events"] == ["warm wasm:1", "warm wasm:2", "hold", *rounds]
     assert "No backend could run the models (webgpu: adapter lost)" in out["allFailed"]
 
 

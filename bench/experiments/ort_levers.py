@@ -34,8 +34,9 @@ from paths import ROOT, VIDEO, use_checkout  # noqa: E402
 use_checkout()
 
 import machine  # noqa: E402
+from blazepose_tools.browsers import FOREGROUND_FLAGS, debian_chromium  # noqa: E402
 from blazepose_tools.static_server import serve_in_background  # noqa: E402
-from run import CHROMIUM, CHROMIUM_ARGS, _link  # noqa: E402
+from run import BENCH_FLAGS, _link  # noqa: E402
 
 OUT = ROOT / "build" / "ort_levers"
 MODELS = {
@@ -301,7 +302,7 @@ def native_optimised(path: Path, level: str, out: Path) -> None:
 
 
 VARIANTS = ("fp32", "floatin", "opt_basic", "opt_extended", "nhwc", "dw_taps", "dw_g4", "dw_g8")
-VARIANTS += ("no_dw", "int8", "pw_matmul", "opt_extended_f16")
+VARIANTS += ("no_dw", "int8", "pw_matmul", "opt_extended_f16", "int8_qdq")
 CALIBRATION_CLIP = VIDEO / "pose2sim_single_cam01.mp4"
 
 
@@ -320,10 +321,12 @@ def calibration_images(size: int, count: int = 16) -> list[np.ndarray]:
     return images
 
 
-def int8_static(src: Path, size: int, target: Path) -> None:
+def int8_static(src: Path, size: int, target: Path, qdq: bool = False) -> None:
     """Static int8 quantisation (QLinearConv, per-channel weights), calibrated on video frames.
 
     Only to measure how fast ORT Web's integer kernels are: accuracy is not checked here.
+    With qdq: QuantizeLinear/DequantizeLinear pairs (QDQ format) with signed int8 weights
+    (per channel) and uint8 activations, which ORT fuses into its integer kernels at load.
     """
     from onnxruntime.quantization import (
         CalibrationDataReader,
@@ -345,17 +348,17 @@ def int8_static(src: Path, size: int, target: Path) -> None:
         str(fp32),
         str(target),
         Frames(),
-        quant_format=QuantFormat.QOperator,
+        quant_format=QuantFormat.QDQ if qdq else QuantFormat.QOperator,
         per_channel=True,
         activation_type=QuantType.QUInt8,
-        weight_type=QuantType.QUInt8,
+        weight_type=QuantType.QInt8 if qdq else QuantType.QUInt8,
     )
     fp32.unlink()
 
 
 def make_variant(variant: str, src: Path, size: int, target: Path) -> None:
-    if variant == "int8":
-        int8_static(src, size, target)
+    if variant in ("int8", "int8_qdq"):
+        int8_static(src, size, target, qdq=variant == "int8_qdq")
         return
     if variant == "opt_extended_f16":
         # Pre-optimised graph with the weights stored as float16 again (same bytes as shipped).
@@ -383,8 +386,9 @@ def make_variant(variant: str, src: Path, size: int, target: Path) -> None:
     onnx.save(transforms[variant](model), target)
 
 
-def build_variants(names: list[str]) -> dict[str, dict[str, str]]:
-    """{model: {variant: served path}}; variants are rebuilt when the source model is newer."""
+def build_variants(names: list[str], only: set[str] | None = None) -> dict[str, dict[str, str]]:
+    """{model: {variant: served path}}; variants are rebuilt when the source model is newer
+    (only those in `only`, where given: the others keep their path, unbuilt)."""
     vdir = OUT / "variants"
     vdir.mkdir(parents=True, exist_ok=True)
     served = {}
@@ -395,7 +399,8 @@ def build_variants(names: list[str]) -> dict[str, dict[str, str]]:
         paths = {"base": f"models/{filename}"}
         for variant in VARIANTS:
             target = vdir / f"{stem}.{variant}.onnx"
-            if not target.exists() or target.stat().st_mtime < src.stat().st_mtime:
+            stale = not target.exists() or target.stat().st_mtime < src.stat().st_mtime
+            if stale and (only is None or variant in only):
                 make_variant(variant, src, size, target)
             paths[variant] = f"variants/{target.name}"
         served[name] = paths
@@ -477,6 +482,21 @@ def groups(model: str, paths: dict) -> dict[str, list[dict]]:
         "precision": [
             c("baseline (float32 compute)"),
             c("int8 static quantisation (QLinearConv; speed only)", variant="int8"),
+        ],
+        "spinning": [
+            c("baseline (1 thread)"),
+            c("2 threads (ORT's pool spins between parallel sections)", env={"threads": 2}),
+            c(
+                "2 threads, allow_spinning 0",
+                env={"threads": 2},
+                options={"extra": {"session": {"intra_op": {"allow_spinning": "0"}}}},
+            ),
+        ],
+        "int8_qdq": [
+            c("baseline (float32, 1 thread)"),
+            c("int8 QDQ, s8 weights per channel (1 thread)", variant="int8_qdq"),
+            c("float32, 2 threads", env={"threads": 2}),
+            c("int8 QDQ, 2 threads", variant="int8_qdq", env={"threads": 2}),
         ],
         "layout": [
             c("baseline (NCHW between ops)"),
@@ -658,12 +678,23 @@ def run(args: argparse.Namespace) -> dict:
     from playwright.sync_api import sync_playwright
 
     models = args.models.split(",")
-    paths = build_variants(models)
+    only = None
+    if args.groups and not args.series:
+        placeholder = build_variants(models, only=set())
+        only = {
+            Path(spec["model"]).name.split(".")[-2]
+            for m in models
+            for name in args.groups.split(",")
+            for spec in groups(m, placeholder)[name]
+        }
+    paths = build_variants(models, only)
     server, base = serve_in_background(stage_site())
     results = {"runs": []}
     with sync_playwright() as pw:
         flags = [f"--js-flags={args.js_flags}"] if args.js_flags else []
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *flags])
+        build = debian_chromium()  # with the bench's flags
+        args_ = [*build.flags, *FOREGROUND_FLAGS, *BENCH_FLAGS, *flags]
+        browser = pw.chromium.launch(executable_path=str(build.executable), args=args_)
         results["js_flags"] = args.js_flags
         results["machine"] = machine.describe(browser.version)
         for model in models if args.series else []:
@@ -718,8 +749,9 @@ def table_for(entry: dict) -> str:
     lines = [
         f"\n{entry['model']} / {entry['group']} (load {entry['load_before']:.1f} -> "
         f"{entry['load_after']:.1f}, {entry['seconds']:.0f} s)",
-        "case | median ms | ratio | p20 ms | ratio | min ms | ratio | n | create ms",
-        "--- | --- | --- | --- | --- | --- | --- | --- | ---",
+        "case | median ms | ratio | p20 ms | ratio | min ms | ratio | max ms | > 100 ms | n | "
+        "create ms",
+        "--- | --- | --- | --- | --- | --- | --- | --- | --- | --- | ---",
     ]
     q = lambda r, f: float(np.quantile(r["times"], f)) if r["times"] else None  # noqa: E731
     b = {f: q(rows[0], f) for f in (0.2, 0.0)}
@@ -731,6 +763,7 @@ def table_for(entry: dict) -> str:
         for f in (0.2, 0.0):
             v = q(r, f)
             cells += [f"{v:.1f}", f"{v / b[f]:.2f}" if b[f] else "-"]
+        cells += [f"{max(r['times']):.0f}", str(sum(t > 100 for t in r["times"]))]
         create = r.get("createMs")
         lines.append(
             f"{r['label']} | {' | '.join(cells)} | {len(r['times'])} | {create:.0f}"

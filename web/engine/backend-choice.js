@@ -113,16 +113,58 @@ const noBackend = (rows) => {
 
 const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
 
-// Opens each candidate, then times them one after the other (an untimed run, then up to
-// `runs` timed ones; a candidate 3x slower than the best so far stops after its first timed
-// run) and keeps the fastest open (median of its runs). Timing them interleaved instead (one
-// run of each per round) was tried: WebNN runs between WASM runs took ~70 ms whatever the
-// model (lite, full, heavy alike), against 18-35 ms back to back, and lost to WASM. `open(candidate)` gives PoseModels. Returns {models, candidate, fallbacks, choice}:
+// Times `entries` round by round (one run of each per round; `warmups` untimed rounds first);
+// an entry 3x slower than state.best stops. Sets each entry's row.ms (median) or row.error.
+async function timeRounds(entries, { timeRun, warmups, runs, state }) {
+  let active = [...entries];
+  for (let round = 0; round < warmups + runs && active.length; round++) {
+    for (const entry of [...active]) {
+      try {
+        const ms = await timeRun(entry.models);
+        if (round < warmups) continue;
+        entry.times.push(ms);
+        if (ms > 3 * state.best) active = active.filter((e) => e !== entry); // lost already
+      } catch (error) {
+        entry.row.error = error.message;
+        delete entry.row.ms;
+        active = active.filter((e) => e !== entry);
+      }
+    }
+  }
+  for (const entry of entries) {
+    if (entry.row.error !== undefined || !entry.times.length) continue;
+    entry.row.ms = Math.round(median(entry.times) * 10) / 10;
+    state.best = Math.min(state.best, entry.row.ms);
+  }
+}
+
+// A fresh WASM instance runs baseline code for its first ~25 runs (see
+// PoseModels.warmUpWhile): a candidate is warmed up to about steady state before it is timed.
+export const warmUpWasm = (models) =>
+  models.backend === "wasm" ? models.warmUpWhile(() => true, { maxRuns: 25, maxMs: 3000 }) : 0;
+
+// Opens each candidate, warms up the WASM ones (`warmUp`), awaits `beforeTiming()` (the page
+// holds its tracking meanwhile, so that the candidates do not share the cores with it), then
+// times them: each non-WASM one back to back (an untimed run, then up to `runs` timed ones),
+// the WASM ones interleaved round by round (so that a change in the machine's load falls on
+// all thread counts alike), and keeps the fastest open (median of its runs). A candidate 3x
+// slower than the best so far stops after its first timed run. Timing WebNN interleaved with
+// WASM was tried: WebNN runs between WASM runs took ~70 ms whatever the model (lite, full,
+// heavy alike), against 18-35 ms back to back, and lost to WASM. Timing the WASM candidates
+// in their first runs (no warm-up) and beside the tracking picked 1 thread on 2 cores where 2
+// threads ran full 1.39x faster (bench, Debian Chromium, 2026-12-06 03:31 UTC).
+// `open(candidate)` gives PoseModels. Returns {models, candidate, fallbacks, choice}:
 // choice = {chosen, candidates: [{backend, threads, ms | error}], reason}.
 export async function chooseBackend(
   candidates,
   open,
-  { timeRun = timeLandmarkRun, warmups = 1, runs = 5 } = {},
+  {
+    timeRun = timeLandmarkRun,
+    warmups = 1,
+    runs = 5,
+    warmUp = warmUpWasm,
+    beforeTiming = async () => {},
+  } = {},
 ) {
   const measured = [];
   const alive = [];
@@ -138,22 +180,24 @@ export async function chooseBackend(
   }
   if (alive.length === 0) throw noBackend(measured);
   if (alive.length > 1) {
-    let best = Infinity;
     for (const entry of alive) {
       try {
-        for (let run = 0; run < warmups + runs; run++) {
-          const ms = await timeRun(entry.models);
-          if (run < warmups) continue;
-          entry.times.push(ms);
-          if (ms > 3 * best) break; // lost already: no need to time it further
-        }
-        entry.row.ms = Math.round(median(entry.times) * 10) / 10;
-        best = Math.min(best, entry.row.ms);
+        await warmUp(entry.models);
       } catch (error) {
         entry.row.error = error.message;
         delete entry.row.ms;
       }
     }
+    await beforeTiming();
+    const ok = (e) => e.row.error === undefined;
+    const state = { best: Infinity };
+    for (const entry of alive.filter((e) => ok(e) && e.candidate.name !== "wasm")) {
+      await timeRounds([entry], { timeRun, warmups, runs, state });
+    }
+    await timeRounds(
+      alive.filter((e) => ok(e) && e.candidate.name === "wasm"),
+      { timeRun, warmups, runs, state },
+    );
   }
   const usable = alive.filter((e) => e.row.error === undefined);
   if (usable.length === 0) throw noBackend(measured);

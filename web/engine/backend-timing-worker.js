@@ -6,9 +6,13 @@ import { chooseBackend } from "./backend-choice.js";
 import { PoseModels, versionOf } from "./models.js";
 import { loadRuntime, runtimeFor } from "./ort-runtime.js";
 
-// {baseUrl, candidates, file, models: {file name: Uint8Array}} -> posts {candidate,
-// fallbacks, choice, ortVersion} (see chooseBackend), or {error}.
+let go = null; // resolves when the page says its tracking is held: {go: true}
+
+// {baseUrl, candidates, file, models: {file name: Uint8Array}} -> posts {warm: true} once the
+// candidates are open and warm, then after the page's {go: true} {candidate, fallbacks,
+// choice, ortVersion} (see chooseBackend), or {error}.
 self.onmessage = async ({ data }) => {
+  if (data.go) return go?.();
   const { baseUrl, candidates, file, models } = data;
   const store = { load: async (name) => models[name] };
   const open = async (candidate) => {
@@ -16,7 +20,14 @@ self.onmessage = async ({ data }) => {
     return PoseModels.create(ort, candidate, store, file);
   };
   try {
-    const result = await chooseBackend(candidates, open);
+    const beforeTiming = () =>
+      new Promise((resolve) => {
+        go = resolve;
+        self.postMessage({ warm: true });
+      });
+    // No untimed run while the tracking is held: the candidates ran just before (warmUpWasm,
+    // and PoseModels.create's first run of WebNN and WebGPU).
+    const result = await chooseBackend(candidates, open, { beforeTiming, warmups: 0 });
     const ortVersion = versionOf(result.models);
     await result.models.release();
     const { candidate, fallbacks, choice } = result;

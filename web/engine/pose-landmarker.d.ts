@@ -146,6 +146,8 @@ export interface BackendChoice {
   chosen: string;
   candidates: Array<{ backend: string; threads?: number; ms?: number; error?: string }>;
   reason: string;
+  /** auto's first visit: how long the tracking waited for the timed runs (ms; null: not held). */
+  heldMs?: number | null;
 }
 
 /** The backend that ran this frame. */

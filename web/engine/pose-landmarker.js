@@ -258,11 +258,12 @@ export class PoseLandmarker {
   }
 
   // `auto`'s first visit starts on its first guess; once a pose is tracked, the candidates
-  // are timed beside the tracking (remembered for the next visit) and the fastest takes over
-  // between frames when clearly faster. onRuntime() hears of the change.
+  // are opened and warmed up beside the tracking, timed while it waits (about a second;
+  // remembered for the next visit), and the fastest takes over between frames when clearly
+  // faster. onRuntime() hears of the change.
   async #timeBackends() {
     try {
-      const result = await this.#running.timePending();
+      const result = await this.#running.timePending((fn) => this.#exclusive(fn));
       if (!result) return this.#running.settleGuess("not timed: the model changed");
       await this.#exclusive(() => this.#running.adopt(result)).catch(() =>
         result.models?.release(),

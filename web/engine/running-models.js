@@ -144,13 +144,14 @@ export class RunningModels {
     };
   }
 
-  // Times every candidate of auto's first visit (while the page tracks, so the timing sees
-  // its real load) in a worker that ends with its answer, and remembers the result for the
-  // next visit. When the fastest is another backend than the running one and SWITCH_GAIN
-  // faster, it is opened (and a WASM one warmed up) here, beside the tracking. Resolves with
+  // Times every candidate of auto's first visit in a worker that ends with its answer (opened
+  // and warmed up beside the tracking; the timed runs inside hold(fn), which pauses the
+  // tracking until fn's promise settles), and remembers the result for the next visit. When
+  // the fastest is another backend than the running one and SWITCH_GAIN faster, it is
+  // opened (and a WASM one warmed up) here, beside the tracking. Resolves with
   // {candidate, fallbacks, choice, file, models (null: nothing to switch to)} for adopt(),
   // or null when there is nothing to time.
-  async timePending() {
+  async timePending(hold = (fn) => fn()) {
     const pending = this.#pending;
     this.#pending = null;
     if (!pending || this.models?.file !== pending.file) return null;
@@ -160,6 +161,7 @@ export class RunningModels {
       candidates,
       file,
       store: this.store,
+      hold,
     });
     const ours = (c) => candidates.find((own) => same(own, c));
     const result = {
