@@ -8,6 +8,7 @@ Both give an `EnginePage`: `goto(url)`, `evaluate(expression)` (awaited, JSON ro
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import itertools
 import json
@@ -53,6 +54,11 @@ CAMERA_PREFS: dict[str, object] = {
     "media.navigator.streams.fake": True,
     "media.navigator.permission.disabled": True,
 }
+# A touch screen, as far as Firefox lets it be set: touch events and maxTouchPoints.
+TOUCH_PREFS: dict[str, object] = {
+    "dom.w3c_touch_events.enabled": 1,
+    "dom.maxtouchpoints.testing.value": 5,
+}
 
 
 class EngineUnavailable(RuntimeError):
@@ -65,6 +71,16 @@ class EnginePage(Protocol):
     def goto(self, url: str) -> None: ...
 
     def evaluate(self, expression: str) -> Any: ...
+
+    def set_files(self, selector: str, path: Path) -> None: ...
+
+    def set_viewport(self, width: int, height: int) -> None: ...
+
+    def screenshot(self) -> bytes: ...
+
+    def tap(self, x: float, y: float) -> None: ...
+
+    def version(self) -> str: ...
 
 
 # Wraps an expression so that both drivers get back a JSON string (or an error's text).
@@ -99,8 +115,9 @@ class FirefoxPage:
 
     name = "firefox"
 
-    def __init__(self, socket: Any) -> None:
+    def __init__(self, socket: Any, capabilities: dict) -> None:
         self._socket = socket
+        self.capabilities = capabilities
         self._ids = itertools.count(1)
         tree = self.command("browsingContext.getTree", {})
         self.context = tree["contexts"][0]["context"]
@@ -133,15 +150,55 @@ class FirefoxPage:
             raise RuntimeError(result["exceptionDetails"]["text"])
         return _decode(result["result"]["value"])
 
+    def set_files(self, selector: str, path: Path) -> None:
+        """What picking `path` in the file input does (input.setFiles: input and change)."""
+        nodes = self.command(
+            "browsingContext.locateNodes",
+            {"context": self.context, "locator": {"type": "css", "value": selector}},
+        )["nodes"]
+        self.command(
+            "input.setFiles",
+            {"context": self.context, "element": nodes[0], "files": [str(path)]},
+        )
+
+    def set_viewport(self, width: int, height: int) -> None:
+        self.command(
+            "browsingContext.setViewport",
+            {"context": self.context, "viewport": {"width": width, "height": height}},
+        )
+
+    def tap(self, x: float, y: float) -> None:
+        """A finger's tap at viewport point (x, y) (touch pointer actions)."""
+        finger = {"type": "pointer", "id": "finger", "parameters": {"pointerType": "touch"}}
+        finger["actions"] = [
+            {"type": "pointerMove", "x": round(x), "y": round(y)},
+            {"type": "pointerDown", "button": 0},
+            {"type": "pointerUp", "button": 0},
+        ]
+        self.command("input.performActions", {"context": self.context, "actions": [finger]})
+
+    def screenshot(self) -> bytes:
+        data = self.command("browsingContext.captureScreenshot", {"context": self.context})
+        return base64.b64decode(data["data"])
+
+    def version(self) -> str:
+        return f"Firefox {self.capabilities.get('browserVersion', '?')}"
+
 
 @contextlib.contextmanager
-def firefox(fake_camera: bool = False, start_timeout_s: float = 60) -> Iterator[FirefoxPage]:
+def firefox(
+    fake_camera: bool = False, touch: bool = False, start_timeout_s: float = 60
+) -> Iterator[FirefoxPage]:
     """Debian's firefox-esr, headless, fresh profile; its BiDi agent on a free port."""
     if not FIREFOX.exists():
         raise EngineUnavailable(f"Firefox not installed ({FIREFOX}: apt-get install firefox-esr)")
     import websocket
 
-    prefs = {**FIREFOX_PREFS, **(CAMERA_PREFS if fake_camera else {})}
+    prefs = {
+        **FIREFOX_PREFS,
+        **(CAMERA_PREFS if fake_camera else {}),
+        **(TOUCH_PREFS if touch else {}),
+    }
     with tempfile.TemporaryDirectory(prefix="firefox-profile-") as profile:
         lines = (f"user_pref({json.dumps(k)}, {json.dumps(v)});" for k, v in prefs.items())
         Path(profile, "user.js").write_text("\n".join(lines) + "\n")
@@ -168,7 +225,7 @@ def firefox(fake_camera: bool = False, start_timeout_s: float = 60) -> Iterator[
             answer = json.loads(socket.recv())
             if answer.get("type") == "error":
                 raise EngineUnavailable(f"Firefox refused a BiDi session: {answer}")
-            yield FirefoxPage(socket)
+            yield FirefoxPage(socket, answer["result"].get("capabilities", {}))
         finally:
             if socket is not None:
                 with contextlib.suppress(Exception):  # Firefox may drop the socket at once
@@ -224,11 +281,47 @@ class WebKitPage:
         )
         return _decode(self.driver.execute_async_script(script))
 
+    def set_files(self, selector: str, path: Path) -> None:
+        """WebDriver's Element Send Keys on a file input: what picking `path` does."""
+        from selenium.webdriver.common.by import By
+
+        self.driver.find_element(By.CSS_SELECTOR, selector).send_keys(str(path))
+
+    def set_viewport(self, width: int, height: int) -> None:
+        """Resizes the window until its viewport (innerWidth x innerHeight) is the size asked."""
+        for _ in range(3):
+            inner = self.evaluate("[innerWidth, innerHeight]")
+            if inner == [width, height]:
+                return
+            outer = self.driver.get_window_size()
+            self.driver.set_window_size(
+                outer["width"] + width - inner[0], outer["height"] + height - inner[1]
+            )
+
+    def tap(self, x: float, y: float) -> None:
+        """A finger's tap at viewport point (x, y) (touch pointer actions)."""
+        from selenium.webdriver.common.actions import interaction
+        from selenium.webdriver.common.actions.action_builder import ActionBuilder
+        from selenium.webdriver.common.actions.pointer_input import PointerInput
+
+        actions = ActionBuilder(
+            self.driver, mouse=PointerInput(interaction.POINTER_TOUCH, "finger")
+        )
+        actions.pointer_action.move_to_location(round(x), round(y)).pointer_down().pointer_up()
+        actions.perform()
+
+    def screenshot(self) -> bytes:
+        return self.driver.get_screenshot_as_png()
+
+    def version(self) -> str:
+        return f"WebKitGTK {self.driver.capabilities.get('browserVersion', '?')}"
+
 
 @contextlib.contextmanager
-def webkit(fake_camera: bool = False) -> Iterator[WebKitPage]:
+def webkit(fake_camera: bool = False, touch: bool = False) -> Iterator[WebKitPage]:
     """WebKitGTK's MiniBrowser in automation mode, on a private Xvfb display; `fake_camera`:
-    its mock capture devices ("Mock video device 1", 640x480)."""
+    its mock capture devices ("Mock video device 1", 640x480). `touch` changes nothing: WebKitGTK
+    has no touch-screen emulation (its driver still sends touch pointer actions)."""
     for needed, package in (
         (WEBKIT_DRIVER, "webkit2gtk-driver"),
         (MINIBROWSER, "webkit2gtk-driver"),
