@@ -1,6 +1,7 @@
 """The other browser engines, driven without Playwright's patched builds: Debian's Firefox ESR
-over WebDriver BiDi (its own remote agent, no geckodriver), and WebKitGTK (Safari's engine)
-through WebKitWebDriver and Selenium, in a private Xvfb display.
+over WebDriver BiDi (its own remote agent, no geckodriver; blazepose_tools.firefox_bidi starts
+it), and WebKitGTK (Safari's engine) through WebKitWebDriver and Selenium, in a private Xvfb
+display.
 
 Both give an `EnginePage`: `goto(url)`, `evaluate(expression)` (awaited, JSON round trip) and
 `wait_for(expression, timeout_s)`. A missing binary raises `EngineUnavailable` (tests skip).
@@ -10,46 +11,21 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import itertools
 import json
 import os
-import re
 import subprocess
-import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
-FIREFOX = Path("/usr/bin/firefox-esr")
+from blazepose_tools import firefox_bidi
+from blazepose_tools.browsers import BrowserUnavailable
+
 WEBKIT_DRIVER = Path("/usr/bin/WebKitWebDriver")
 MINIBROWSER = Path("/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser")
 XVFB = Path("/usr/bin/Xvfb")
 
-# Firefox prefs: nothing leaves the machine (a dead proxy for all but loopback, no update,
-# telemetry or safe-browsing calls), autoplay allowed, optionally a fake camera.
-FIREFOX_PREFS: dict[str, object] = {
-    "network.proxy.type": 1,
-    "network.proxy.http": "127.0.0.1",
-    "network.proxy.http_port": 9,
-    "network.proxy.ssl": "127.0.0.1",
-    "network.proxy.ssl_port": 9,
-    "network.proxy.no_proxies_on": "127.0.0.1,localhost",
-    "app.update.disabledForTesting": True,
-    "browser.shell.checkDefaultBrowser": False,
-    "browser.startup.homepage_override.mstone": "ignore",
-    "datareporting.policy.dataSubmissionEnabled": False,
-    "toolkit.telemetry.server": "http://127.0.0.1:9/",
-    "browser.safebrowsing.malware.enabled": False,
-    "browser.safebrowsing.phishing.enabled": False,
-    "browser.safebrowsing.downloads.enabled": False,
-    "extensions.update.enabled": False,
-    "network.captive-portal-service.enabled": False,
-    "network.connectivity-service.enabled": False,
-    "media.autoplay.default": 0,
-    "remote.prefs.recommended": True,
-}
 CAMERA_PREFS: dict[str, object] = {
     "media.navigator.streams.fake": True,
     "media.navigator.permission.disabled": True,
@@ -115,22 +91,11 @@ class FirefoxPage:
 
     name = "firefox"
 
-    def __init__(self, socket: Any, capabilities: dict) -> None:
-        self._socket = socket
-        self.capabilities = capabilities
-        self._ids = itertools.count(1)
+    def __init__(self, session: firefox_bidi.Bidi) -> None:
+        self.command = session.command
+        self.session = session
         tree = self.command("browsingContext.getTree", {})
         self.context = tree["contexts"][0]["context"]
-
-    def command(self, method: str, params: dict) -> dict:
-        command_id = next(self._ids)
-        self._socket.send(json.dumps({"id": command_id, "method": method, "params": params}))
-        while True:  # events (none subscribed) and other answers are skipped
-            message = json.loads(self._socket.recv())
-            if message.get("id") == command_id:
-                if message.get("type") == "error":
-                    raise RuntimeError(f"{method}: {message['error']}: {message.get('message')}")
-                return message["result"]
 
     def goto(self, url: str) -> None:
         self.command(
@@ -182,85 +147,18 @@ class FirefoxPage:
         return base64.b64decode(data["data"])
 
     def version(self) -> str:
-        return f"Firefox {self.capabilities.get('browserVersion', '?')}"
+        return f"Firefox {self.session.version}"
 
 
 @contextlib.contextmanager
-def firefox(
-    fake_camera: bool = False, touch: bool = False, start_timeout_s: float = 60
-) -> Iterator[FirefoxPage]:
-    """Debian's firefox-esr, headless, fresh profile; its BiDi agent on a free port."""
-    if not FIREFOX.exists():
-        raise EngineUnavailable(f"Firefox not installed ({FIREFOX}: apt-get install firefox-esr)")
-    import websocket
-
-    prefs = {
-        **FIREFOX_PREFS,
-        **(CAMERA_PREFS if fake_camera else {}),
-        **(TOUCH_PREFS if touch else {}),
-    }
-    with tempfile.TemporaryDirectory(prefix="firefox-profile-") as profile:
-        lines = (f"user_pref({json.dumps(k)}, {json.dumps(v)});" for k, v in prefs.items())
-        Path(profile, "user.js").write_text("\n".join(lines) + "\n")
-        process = subprocess.Popen(
-            [str(FIREFOX), "--headless", "--no-remote", "--profile", profile]
-            + ["--remote-debugging-port", "0", "--remote-allow-hosts", "127.0.0.1", "about:blank"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        socket = None
-        try:
-            address = _read_until(
-                process, r"WebDriver BiDi listening on (ws://\S+)", start_timeout_s
-            )
-            # Keep reading its output: a full pipe would block Firefox (it logs as it quits).
-            threading.Thread(target=process.stderr.read, daemon=True).start()  # type: ignore[union-attr]
-            socket = websocket.create_connection(
-                address + "/session", timeout=60, suppress_origin=True
-            )
-            socket.send(
-                json.dumps({"id": 0, "method": "session.new", "params": {"capabilities": {}}})
-            )
-            answer = json.loads(socket.recv())
-            if answer.get("type") == "error":
-                raise EngineUnavailable(f"Firefox refused a BiDi session: {answer}")
-            yield FirefoxPage(socket, answer["result"].get("capabilities", {}))
-        finally:
-            if socket is not None:
-                with contextlib.suppress(Exception):  # Firefox may drop the socket at once
-                    socket.send(json.dumps({"id": -1, "method": "browser.close", "params": {}}))
-                    socket.recv()
-                socket.close()
-            _end(process, grace_s=3)  # a page with ORT workers can take long to quit
-
-
-def _read_until(process: subprocess.Popen, pattern: str, timeout_s: float) -> str:
-    """The first group of `pattern` in the process's stderr (read line by line)."""
-    deadline = time.monotonic() + timeout_s
-    seen = []
-    assert process.stderr is not None
-    while time.monotonic() < deadline:
-        line = process.stderr.readline()
-        if not line:
-            break
-        seen.append(line)
-        match = re.search(pattern, line)
-        if match:
-            return match.group(1)
-    raise EngineUnavailable(f"{pattern!r} not printed; output: {''.join(seen)[-2000:]}")
-
-
-def _end(process: subprocess.Popen, grace_s: float = 10) -> None:
+def firefox(fake_camera: bool = False, touch: bool = False) -> Iterator[FirefoxPage]:
+    """Debian's firefox-esr (blazepose_tools.firefox_bidi), headless, fresh profile."""
+    prefs = {**(CAMERA_PREFS if fake_camera else {}), **(TOUCH_PREFS if touch else {})}
     try:
-        process.wait(grace_s)
-    except subprocess.TimeoutExpired:
-        process.terminate()
-        try:
-            process.wait(grace_s)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        with firefox_bidi.firefox(prefs) as session:
+            yield FirefoxPage(session)
+    except BrowserUnavailable as error:
+        raise EngineUnavailable(str(error)) from error
 
 
 class WebKitPage:

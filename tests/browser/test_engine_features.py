@@ -23,7 +23,9 @@ from blazepose_tools.site_headers import CSP, HEADERS_FILE, read_headers_file
 from blazepose_tools.static_server import serve_in_background
 from engines import EnginePage, EngineUnavailable, wait_for
 from PIL import Image
+from playwright.sync_api import Browser
 from test_engines import COLLECT_POSES, ENGINES, FAILED, STATE, TRACKING_S, on_person, open_page
+from test_support_table import read_table, write_table
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "static" / "sample" / "sample.mp4"  # 360 x 640
@@ -260,6 +262,62 @@ def test_engine_fits_a_phone(engine: EnginePage, site: str) -> None:
         assert engine.evaluate(inner("document.getElementById('smoothing').checked")) != checked
     finally:
         engine.set_viewport(1280, 800)
+
+
+# The backend rows of docs/browsers.md for one engine: what the page says it lacks.
+BACKENDS = """(async () => {
+    const ready = await window.blazepose.ready;
+    const threads = ready.backendChoice.candidates.some((c) => c.threads > 1);
+    const cells = {'WASM (SIMD)': threads ? '✓ threads' : '✓ 1 thread'};
+    for (const [row, name] of [['WebGPU', 'webgpu'], ['WebNN', 'webnn']]) {
+        const options = await window.blazepose.setOptions({backend: name});
+        const text = document.getElementById('message').textContent;
+        cells[row] = options.backend === name ? '✓'
+            : `no: “${text.split(': ').slice(1, -1).join(': ')}”`;
+    }
+    await window.blazepose.setOptions({backend: ready.backend});
+    return cells; })()"""
+
+
+def test_engine_backends_as_the_table_says(engine: EnginePage, site: str) -> None:
+    """Each backend row of docs/browsers.md, this engine's column, is what the page says here
+    (BLAZEPOSE_WRITE_DOCS=1 writes it instead)."""
+    open_page(engine, site + "index.html?source=none")
+    cells = engine.evaluate(BACKENDS)
+    print(f"{engine.name} ({engine.version()}): {cells}")
+    column = {"firefox": "Firefox", "webkit": "WebKit"}[engine.name]
+    rows = read_table("backend-table")
+    if os.environ.get("BLAZEPOSE_WRITE_DOCS"):
+        write_table("backend-table", [{**row, column: cells[row["backend"]]} for row in rows])
+        rows = read_table("backend-table")
+    assert {row["backend"]: row[column] for row in rows} == cells
+
+
+def test_chromium_fits_a_phone(browser: Browser, site_url: str) -> None:
+    """The same phone in Chromium: a mobile, touch context (Playwright's emulation)."""
+    context = browser.new_context(
+        viewport=dict(zip(("width", "height"), PHONE, strict=True)), has_touch=True, is_mobile=True
+    )
+    try:
+        page = context.new_page()
+        page.goto(site_url + "index.html?source=sample")
+        page.wait_for_function("window.blazepose !== undefined", timeout=60000)
+        page.evaluate(COLLECT_POSES)
+        page.wait_for_function("window.__poses.some((p) => p.landmarks)", timeout=TRACKING_S * 1000)
+        if SCREENSHOTS:
+            path = Path(SCREENSHOTS) / "phone-chromium.png"
+            save_screenshot(page.screenshot(), (0, 0, *PHONE), path)
+        layout = page.evaluate(LAYOUT)
+        print(f"chromium at {PHONE}: {layout}")
+        assert layout["scrollWidth"] <= layout["width"] == PHONE[0] and layout["touch"] > 0
+        assert layout["controls"] >= 20 and layout["unreachable"] == []
+        left, right, _, height = layout["stage"]
+        assert left >= 0 and right <= layout["width"] and height > 300
+        x, y, checked = layout["smoothing"]
+        page.touchscreen.tap(x, y)
+        assert page.evaluate("document.getElementById('smoothing').checked") != checked
+    finally:
+        context.close()
 
 
 def save_screenshot(png: bytes, box: tuple, path: Path) -> None:
