@@ -426,7 +426,10 @@ def browser_notes(results: dict, browser: dict) -> list[str]:
         if r["blocked_requests"]:
             blocked = ", ".join(r["blocked_requests"][:5])
             lines.append(f"- blocked for {r['contender']}/{r['model']}: {blocked}")
-    session = browser.get("netlog_nonlocal", [])
+    session = browser.get("netlog_nonlocal")
+    if session is None:  # Firefox: no NetLog; its requests are watched per row (blocked)
+        lines.append("- no NetLog in this browser: the blocked column counts watched requests")
+        return lines
     lines.append(f"- non-local URLs in Chromium's NetLog (whole session): {len(session)}")
     lines += [f"  - {u}" for u in session[:10]]
     return lines

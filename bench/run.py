@@ -444,7 +444,6 @@ def run_firefox(name: str, contenders, models, clips, slow_clips, args, base_url
         info["unavailable"] = str(error)
         log(f"browser {name}: not available: {error}")
         return info, []
-    info["netlog_nonlocal"] = []  # no net log in Firefox: the rows' `blocked` lists say it
     info["wall_s"] = round(time.monotonic() - started, 1)
     return info, runs
 
