@@ -20,6 +20,7 @@ from blazepose_tools import firefox_bidi
 
 # A step of a page may await a whole clip (heavy model: minutes on a busy 2-core machine).
 COMMAND_TIMEOUT_S = 1800
+WATCHED = True  # run.py: every request of a row is seen (network.beforeRequestSent)
 _FUNCTION = re.compile(r"^\s*(async\s+)?(\([^)]*\)|[A-Za-z_$][\w$]*)\s*=>")
 
 
@@ -173,3 +174,7 @@ def launch() -> Iterator[Browser]:
         firefox_bidi.firefox(timeout_s=COMMAND_TIMEOUT_S, display=display) as session,
     ):
         yield Browser(session)
+
+
+def label(version: str) -> str:
+    return f"Firefox ESR {version} (Xvfb window)"

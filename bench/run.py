@@ -40,7 +40,8 @@ import netlog  # noqa: E402
 import plot  # noqa: E402
 import report  # noqa: E402
 import task_bundle  # noqa: E402
-from blazepose_tools import browsers, firefox_bidi  # noqa: E402
+import webkit_session  # noqa: E402
+from blazepose_tools import browsers  # noqa: E402
 from blazepose_tools.static_server import serve_in_background  # noqa: E402
 
 # The bench's own flags on top of browsers.py's: WebGL (legacy MediaPipe graph, tasks-vision GPU
@@ -49,7 +50,8 @@ BENCH_FLAGS = ("--enable-unsafe-swiftshader", "--ignore-gpu-blocklist")
 # Linux Chromium hands out WebGPU adapters only with this flag (--unsafe-webgpu).
 UNSAFE_WEBGPU_FLAG = "--enable-unsafe-webgpu"
 BROWSERS = ("debian", "webnn")
-FIREFOX_BROWSERS = ("firefox",)  # WebDriver BiDi, not Playwright (bench/firefox_session.py)
+# Not Playwright: Firefox over WebDriver BiDi, WebKitGTK over WebKitWebDriver (bench/*_session.py).
+SESSION_BROWSERS = {"firefox": firefox_session, "webkit": webkit_session}
 MODELS = ("lite", "full", "heavy")
 DEFAULT_CLIPS = ("pose2sim_single_cam01", "synth_messi_zoompan")
 LOCAL_SCHEMES = ("data", "blob")
@@ -157,7 +159,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--browsers",
         default=",".join(BROWSERS),
         help="debian (/usr/bin/chromium), webnn (@sparticuz/chromium), firefox (Debian's "
-        "firefox-esr, over WebDriver BiDi); default debian,webnn",
+        "firefox-esr, WebDriver BiDi), webkit (WebKitGTK, WebKitWebDriver); default debian,webnn",
     )
     p.add_argument("--models", default=",".join(MODELS))
     p.add_argument("--clips", default=",".join(DEFAULT_CLIPS))
@@ -385,8 +387,11 @@ def get_build(name: str) -> browsers.BrowserBuild:
 
 def run_browser(pw, name: str, contenders, models, clips, slow_clips, args, base_url, log):
     """One browser session: probe, then every (model, contender) row. Returns (info, runs)."""
-    if name in FIREFOX_BROWSERS:
-        return run_firefox(name, contenders, models, clips, slow_clips, args, base_url, log)
+    if name in SESSION_BROWSERS:
+        session = SESSION_BROWSERS[name]
+        return run_session(
+            name, session, contenders, models, clips, slow_clips, args, base_url, log
+        )
     info: dict = {"name": name}
     try:
         build = get_build(name)
@@ -428,15 +433,15 @@ def run_browser(pw, name: str, contenders, models, clips, slow_clips, args, base
     return info, runs
 
 
-def run_firefox(name: str, contenders, models, clips, slow_clips, args, base_url, log):
-    """Debian's Firefox ESR over WebDriver BiDi (bench/firefox_session.py); its dead proxy
-    stops what leaves 127.0.0.1, and the request events of every page are watched."""
-    info: dict = {"name": name, "executable": str(firefox_bidi.FIREFOX), "flags": []}
+def run_session(name: str, session, contenders, models, clips, slow_clips, args, base_url, log):
+    """Firefox or WebKitGTK (bench/firefox_session.py, bench/webkit_session.py): no NetLog;
+    the profile's dead proxy (Firefox) or the machine (WebKit) stops what would leave."""
+    info: dict = {"name": name, "flags": [], "requests_watched": session.WATCHED}
     started = time.monotonic()
     try:
-        with firefox_session.launch() as browser:
+        with session.launch() as browser:
             info["version"] = browser.version
-            info["label"] = f"Firefox ESR {browser.version} (Xvfb window)"
+            info["label"] = session.label(browser.version)
             runs = run_rows(
                 browser, info, contenders, models, clips, slow_clips, args, base_url, log
             )

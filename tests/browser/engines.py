@@ -12,19 +12,13 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
-import os
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
-from blazepose_tools import firefox_bidi
+from blazepose_tools import firefox_bidi, webkit_driver
 from blazepose_tools.browsers import BrowserUnavailable
-
-WEBKIT_DRIVER = Path("/usr/bin/WebKitWebDriver")
-MINIBROWSER = Path("/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser")
-XVFB = Path("/usr/bin/Xvfb")
 
 CAMERA_PREFS: dict[str, object] = {
     "media.navigator.streams.fake": True,
@@ -220,45 +214,9 @@ def webkit(fake_camera: bool = False, touch: bool = False) -> Iterator[WebKitPag
     """WebKitGTK's MiniBrowser in automation mode, on a private Xvfb display; `fake_camera`:
     its mock capture devices ("Mock video device 1", 640x480). `touch` changes nothing: WebKitGTK
     has no touch-screen emulation (its driver still sends touch pointer actions)."""
-    for needed, package in (
-        (WEBKIT_DRIVER, "webkit2gtk-driver"),
-        (MINIBROWSER, "webkit2gtk-driver"),
-        (XVFB, "xvfb"),
-    ):
-        if not needed.exists():
-            raise EngineUnavailable(
-                f"WebKitGTK not installed ({needed}: apt-get install {package})"
-            )
-    from selenium import webdriver
-    from selenium.webdriver.webkitgtk.options import Options
-    from selenium.webdriver.webkitgtk.service import Service
-
-    read, write = os.pipe()
-    xvfb = subprocess.Popen(
-        [str(XVFB), "-displayfd", str(write), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
-        pass_fds=(write,),
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write)
+    arguments = ("--enable-media-stream=true", "--enable-mock-capture-devices=true")
     try:
-        with os.fdopen(read) as display_pipe:
-            display = display_pipe.readline().strip()
-        if not display:
-            raise EngineUnavailable("Xvfb did not start")
-        options = Options()
-        options.binary_location = str(MINIBROWSER)
-        options.add_argument("--automation")
-        if fake_camera:
-            options.add_argument("--enable-media-stream=true")
-            options.add_argument("--enable-mock-capture-devices=true")
-        service = Service(
-            executable_path=str(WEBKIT_DRIVER), env={**os.environ, "DISPLAY": f":{display}"}
-        )
-        driver = webdriver.WebKitGTK(options=options, service=service)
-        try:
+        with webkit_driver.webkit(arguments if fake_camera else ()) as driver:
             yield WebKitPage(driver)
-        finally:
-            driver.quit()
-    finally:
-        xvfb.terminate()
-        xvfb.wait()
+    except BrowserUnavailable as error:
+        raise EngineUnavailable(str(error)) from error
