@@ -267,7 +267,11 @@ def test_engine_fits_a_phone(engine: EnginePage, site: str) -> None:
 # The backend rows of docs/browsers.md for one engine: what the page says it lacks.
 BACKENDS = """(async () => {
     const ready = await window.blazepose.ready;
-    const threads = ready.backendChoice.candidates.some((c) => c.threads > 1);
+    // WASM threads need SharedArrayBuffer: where it is missing, the page must claim 1 thread.
+    const threads = crossOriginIsolated && typeof SharedArrayBuffer === 'function';
+    const claimed = Math.max(ready.threads ?? 1,
+        ...(ready.backendChoice?.candidates ?? []).map((c) => c.threads ?? 1));
+    if (!threads && claimed > 1) throw new Error(`${claimed} threads claimed without threads`);
     const cells = {'WASM (SIMD)': threads ? '✓ threads' : '✓ 1 thread'};
     for (const [row, name] of [['WebGPU', 'webgpu'], ['WebNN', 'webnn']]) {
         const options = await window.blazepose.setOptions({backend: name});
