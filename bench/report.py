@@ -426,7 +426,15 @@ def browser_notes(results: dict, browser: dict) -> list[str]:
         if r["blocked_requests"]:
             blocked = ", ".join(r["blocked_requests"][:5])
             lines.append(f"- blocked for {r['contender']}/{r['model']}: {blocked}")
-    session = browser.get("netlog_nonlocal", [])
+    session = browser.get("netlog_nonlocal")
+    if session is None:  # Firefox, WebKitGTK: no NetLog
+        if browser.get("requests_watched"):
+            lines.append("- no NetLog in this browser: the blocked column counts watched requests")
+        else:
+            lines.append(
+                "- requests not watched here (classic WebDriver): a blocked 0 means unknown"
+            )
+        return lines
     lines.append(f"- non-local URLs in Chromium's NetLog (whole session): {len(session)}")
     lines += [f"  - {u}" for u in session[:10]]
     return lines

@@ -32,12 +32,14 @@ from paths import BENCH, REFERENCE, ROOT, VIDEO, use_checkout
 
 use_checkout()
 
+import firefox_session  # noqa: E402
 import frames as frame_files  # noqa: E402
 import machine  # noqa: E402
 import netlog  # noqa: E402
 import plot  # noqa: E402
 import report  # noqa: E402
 import task_bundle  # noqa: E402
+import webkit_session  # noqa: E402
 from blazepose_tools import browsers  # noqa: E402
 from blazepose_tools.static_server import serve_in_background  # noqa: E402
 
@@ -47,6 +49,8 @@ BENCH_FLAGS = ("--enable-unsafe-swiftshader", "--ignore-gpu-blocklist")
 # Linux Chromium hands out WebGPU adapters only with this flag (--unsafe-webgpu).
 UNSAFE_WEBGPU_FLAG = "--enable-unsafe-webgpu"
 BROWSERS = ("debian", "webnn")
+# Not Playwright: Firefox over WebDriver BiDi, WebKitGTK over WebKitWebDriver (bench/*_session.py).
+SESSION_BROWSERS = {"firefox": firefox_session, "webkit": webkit_session}
 MODELS = ("lite", "full", "heavy")
 DEFAULT_CLIPS = ("pose2sim_single_cam01", "synth_messi_zoompan")
 LOCAL_SCHEMES = ("data", "blob")
@@ -153,7 +157,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument(
         "--browsers",
         default=",".join(BROWSERS),
-        help="debian (/usr/bin/chromium) and/or webnn (@sparticuz/chromium); default both",
+        help="debian (/usr/bin/chromium), webnn (@sparticuz/chromium), firefox (Debian's "
+        "firefox-esr, WebDriver BiDi), webkit (WebKitGTK, WebKitWebDriver); default debian,webnn",
     )
     p.add_argument("--models", default=",".join(MODELS))
     p.add_argument("--clips", default=",".join(DEFAULT_CLIPS))
@@ -379,6 +384,11 @@ def get_build(name: str) -> browsers.BrowserBuild:
 
 def run_browser(pw, name: str, contenders, models, clips, slow_clips, args, base_url, log):
     """One browser session: probe, then every (model, contender) row. Returns (info, runs)."""
+    if name in SESSION_BROWSERS:
+        session = SESSION_BROWSERS[name]
+        return run_session(
+            name, session, contenders, models, clips, slow_clips, args, base_url, log
+        )
     info: dict = {"name": name}
     try:
         build = get_build(name)
@@ -405,35 +415,11 @@ def run_browser(pw, name: str, contenders, models, clips, slow_clips, args, base
     info["version"] = browser.version
     if info["version"] not in build.label:
         info["label"] = f"{build.label} {info['version']}"
-    runs = []
     started = time.monotonic()
     try:
-        info["probe"] = probe_browser(browser, base_url, args.timeout)
-        log(f"browser {info['label']}: {report.probe_line(info['probe'])}")
-        rows = browser_rows(contenders, name, args.webgl_browsers.split(","))
-        for model in models:
-            for contender in rows:
-                log(f"[{name} {time.monotonic() - started:6.1f} s] {contender.name} / {model}")
-                reason = unavailable_reason(contender, info["probe"])
-                if reason:
-                    log(f"  {reason}")
-                    runs.append(_unavailable_run(contender, model, reason))
-                    continue
-                begin = time.time() * 1000
-                slow = contender.webgl
-                run_clips = slow_clips if slow else clips
-                frames = args.slow_frames if slow else args.frames
-                # One warm-up frame is enough once the first-pose runs compiled the shaders.
-                warmup = min(1, args.warmup) if slow else args.warmup
-                run = run_contender(
-                    browser, base_url, contender, model, args, run_clips, frames, warmup, log
-                )
-                run["window_ms"] = (begin, time.time() * 1000)
-                runs.append(run)
+        runs = run_rows(browser, info, contenders, models, clips, slow_clips, args, base_url, log)
     finally:
         browser.close()
-    for run in runs:
-        run["browser"] = name
     outside = netlog.non_local(netlog.requested_urls(netlog_path)) if netlog_path.exists() else []
     for run in runs:
         if "window_ms" in run:
@@ -442,6 +428,58 @@ def run_browser(pw, name: str, contenders, models, clips, slow_clips, args, base
     info["netlog_nonlocal"] = sorted({u for _, u in outside})
     info["wall_s"] = round(time.monotonic() - started, 1)
     return info, runs
+
+
+def run_session(name: str, session, contenders, models, clips, slow_clips, args, base_url, log):
+    """Firefox or WebKitGTK (bench/firefox_session.py, bench/webkit_session.py): no NetLog;
+    the profile's dead proxy (Firefox) or the machine (WebKit) stops what would leave."""
+    info: dict = {"name": name, "flags": [], "requests_watched": session.WATCHED}
+    started = time.monotonic()
+    try:
+        with session.launch() as browser:
+            info["version"] = browser.version
+            info["label"] = session.label(browser.version)
+            runs = run_rows(
+                browser, info, contenders, models, clips, slow_clips, args, base_url, log
+            )
+    except browsers.BrowserUnavailable as error:
+        info["unavailable"] = str(error)
+        log(f"browser {name}: not available: {error}")
+        return info, []
+    info["wall_s"] = round(time.monotonic() - started, 1)
+    return info, runs
+
+
+def run_rows(browser, info, contenders, models, clips, slow_clips, args, base_url, log):
+    """The probe, then every (model, contender) row of one browser."""
+    name = info["name"]
+    runs = []
+    started = time.monotonic()
+    info["probe"] = probe_browser(browser, base_url, args.timeout)
+    log(f"browser {info['label']}: {report.probe_line(info['probe'])}")
+    rows = browser_rows(contenders, name, args.webgl_browsers.split(","))
+    for model in models:
+        for contender in rows:
+            log(f"[{name} {time.monotonic() - started:6.1f} s] {contender.name} / {model}")
+            reason = unavailable_reason(contender, info["probe"])
+            if reason:
+                log(f"  {reason}")
+                runs.append(_unavailable_run(contender, model, reason))
+                continue
+            begin = time.time() * 1000
+            slow = contender.webgl
+            run_clips = slow_clips if slow else clips
+            frames = args.slow_frames if slow else args.frames
+            # One warm-up frame is enough once the first-pose runs compiled the shaders.
+            warmup = min(1, args.warmup) if slow else args.warmup
+            run = run_contender(
+                browser, base_url, contender, model, args, run_clips, frames, warmup, log
+            )
+            run["window_ms"] = (begin, time.time() * 1000)
+            runs.append(run)
+    for run in runs:
+        run["browser"] = name
+    return runs
 
 
 def _unavailable_run(contender: Contender, model: str, reason: str) -> dict:

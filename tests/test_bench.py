@@ -13,6 +13,7 @@ from support.paths import BENCH
 
 sys.path.insert(0, str(BENCH))
 
+import firefox_session  # noqa: E402
 import frames  # noqa: E402
 import netlog  # noqa: E402
 import report  # noqa: E402
@@ -370,3 +371,50 @@ def test_missing_or_broken_browser_is_a_result(tmp_path: Path, monkeypatch) -> N
     assert runs == []
     assert info["unavailable"].startswith("does not start: RuntimeError: Browser closed")
     assert info["label"] == "Chromium 153"
+
+
+class _Session:
+    """What firefox_session.Browser needs of a BiDi session; answers every script with 3."""
+
+    version = "153.0"
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict]] = []
+
+    def command(self, method: str, params: dict) -> dict:
+        self.calls.append((method, params))
+        if method == "script.evaluate":
+            return {"type": "success", "result": {"value": json.dumps({"value": 3})}}
+        if method == "browser.createUserContext":
+            return {"userContext": "uc1"}
+        return {"context": "tab1"}
+
+
+def test_firefox_session_calls_functions_and_routes_events() -> None:
+    """Playwright's evaluate(function, arg) and evaluate(expression), and request, console and
+    error events reaching the page and context they belong to, as run.py uses them."""
+    session = _Session()
+    browser = firefox_session.Browser(session)  # type: ignore[arg-type]
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    assert page.evaluate("([a, b]) => a + b", [1, 2]) == 3
+    assert "(([a, b]) => a + b)([1, 2])" in session.calls[-1][1]["expression"]
+    assert page.evaluate("window.benchError || null") == 3
+    assert "await (window.benchError || null)})" in session.calls[-1][1]["expression"]
+    requests, console, errors = [], [], []
+    context.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+    page.on("pageerror", errors.append)
+    for method, params in [
+        ("network.beforeRequestSent", {"context": "tab1", "request": {"url": "http://a/"}}),
+        (
+            "log.entryAdded",
+            {"type": "console", "level": "warn", "text": "w", "source": {"context": "tab1"}},
+        ),
+        ("log.entryAdded", {"type": "javascript", "text": "boom", "source": {"context": "tab1"}}),
+        ("network.beforeRequestSent", {"context": "other", "request": {"url": "http://b/"}}),
+    ]:
+        session.on_event({"type": "event", "method": method, "params": params})
+    assert (requests, console, errors) == (["http://a/"], ["warn: w"], ["boom"])
+    context.close()
+    assert session.calls[-1] == ("browser.removeUserContext", {"userContext": "uc1"})

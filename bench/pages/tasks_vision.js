@@ -7,6 +7,17 @@ const delegate = (params.get('delegate') ?? 'CPU').toUpperCase();
 // ?task=URL overrides the bundle (used to check how a bundle without metadata fails).
 const taskUrl = (model) => params.get('task') ?? `/_bench/tasks/pose_landmarker_${model}.task`;
 
+// tasks-vision draws its input with WebGL2 on an OffscreenCanvas unless given a canvas, even
+// with the CPU delegate; WebKitGTK 2.50 has WebGL2 only on a document's canvas.
+const offscreenWebgl2 = () => {
+  try {
+    return !!new OffscreenCanvas(1, 1).getContext('webgl2');
+  } catch {
+    return false;
+  }
+};
+const canvasOption = offscreenWebgl2() ? {} : { canvas: document.createElement('canvas') };
+
 const adapter = {
   name: `tasks_vision_${delegate.toLowerCase()}`,
   landmarker: null,
@@ -16,6 +27,7 @@ const adapter = {
     if (this.landmarker) this.landmarker.close();
     this.landmarker = await PoseLandmarker.createFromOptions(this.fileset, {
       baseOptions: { modelAssetPath: taskUrl(this.model), delegate },
+      ...canvasOption,
       runningMode: 'VIDEO', numPoses: 1, minPoseDetectionConfidence: 0.5,
       minPosePresenceConfidence: 0.5, minTrackingConfidence: 0.5, outputSegmentationMasks: false,
     });
@@ -32,7 +44,9 @@ const adapter = {
     const pose = result.landmarks && result.landmarks[0];
     return { landmarks: pose ? pose.map((p) => [p.x, p.y, p.z, p.visibility ?? 0]) : null };
   },
-  info() { return { package: '@mediapipe/tasks-vision', delegate }; },
+  info() {
+    return { package: '@mediapipe/tasks-vision', delegate, documentCanvas: !offscreenWebgl2() };
+  },
 };
 
 install(adapter);

@@ -9,7 +9,10 @@ const MAX_THREADS = 4;
 // What this browser offers, with the reason where it offers nothing.
 export async function probeBackends() {
   const cores = navigator.hardwareConcurrency || 1;
-  const isolated = globalThis.crossOriginIsolated === true;
+  // Threads need both: WebKitGTK 2.50 is isolated and has shared WebAssembly memory but no
+  // SharedArrayBuffer global, and ONNX Runtime then runs one thread whatever it is asked.
+  const isolated =
+    globalThis.crossOriginIsolated === true && typeof globalThis.SharedArrayBuffer === "function";
   return { webnn: await probeWebnn(), webgpu: await probeWebgpu(), cores, isolated };
 }
 
