@@ -148,3 +148,14 @@ CLASSIFIER_EMA_ALPHA = 0.2
 # nearest samples out of CLASSIFIER_TOP_N_BY_MEAN_DISTANCE.
 CLASSIFIER_ENTER_THRESHOLD = 6.0
 CLASSIFIER_EXIT_THRESHOLD = 4.0
+
+# --- Several people (issue 21; numPoses of MediaPipe's Tasks PoseLandmarker) -------------
+# Tasks API: num_poses 1..; we bound it, each person costs a landmark-model run per frame.
+MAX_NUM_POSES = 4
+# Two regions are one person when their IoU (rotation ignored) exceeds this: Tasks'
+# AssociationNormRectCalculator min_similarity_threshold = min_tracking_confidence 0.5.
+SAME_PERSON_IOU = 0.5
+# With some but fewer than num_poses people tracked the detector runs at most this often to
+# find someone who walks in (none tracked: every frame, as with one person; all tracked:
+# never). Ours, not MediaPipe's: the Tasks graph runs it on every such frame.
+REDETECT_INTERVAL_MS = 100.0
