@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from blazepose import constants as C
 from blazepose.anchors import pose_detector_anchors
-from blazepose.pose_tracks import detector_due, new_regions, rect_iou
+from blazepose.pose_tracks import Body, detector_due, new_regions, rect_iou, same_person
 from blazepose.rect import Rect
 from blazepose.tracker import PoseTracker, TrackerOptions
 from test_tracker import H, W, landmark_outputs
@@ -123,11 +123,26 @@ def test_rect_iou_and_region_choice() -> None:
     assert rect_iou(a, a) == pytest.approx(1.0)
     assert rect_iou(a, Rect(0.6, 0.5, 0.2, 0.2)) == pytest.approx(1 / 3)
     assert rect_iou(a, Rect(0.9, 0.5, 0.2, 0.2)) == 0.0
-    near = Rect(0.52, 0.5, 0.2, 0.2)
-    far = Rect(0.9, 0.5, 0.2, 0.2)
-    assert new_regions([near, far], [a], 2) == [far]
+
+
+def person(x: float, size: float = 0.2, hip_y: float = 50.0, scale: float = 40.0) -> Body:
+    """A region at x (normalised) on a 100 x 100 image, hip centre at its centre."""
+    return Body(Rect(x, 0.5, size, size), (x * 100, hip_y), scale)
+
+
+def test_same_person_by_overlap_or_by_hip_centre() -> None:
+    tracked = person(0.5)
+    near, far = person(0.52), person(0.9)
+    assert new_regions([near, far], [tracked], 2) == [far]
     assert new_regions([None, far], [], 1) == [None]  # the first alone decides, as with one
-    assert new_regions([far, Rect(0.91, 0.5, 0.2, 0.2)], [], 2) == [far]
+    assert new_regions([far, person(0.91)], [], 2) == [far]
+    # Part of the tracked person: a small region (IoU 0.04) whose hip centre is 4 px from the
+    # tracked one's (0.3 x 40 px allowed): the same person.
+    part = Body(Rect(0.5, 0.54, 0.04, 0.04), (50.0, 54.0), 8.0)
+    assert rect_iou(part.rect, tracked.rect) < 0.5 and same_person(part, [tracked])
+    # Someone beside them, hips half a body size away: another person.
+    beside = person(0.7, size=0.6, scale=40.0)
+    assert rect_iou(beside.rect, tracked.rect) < 0.5 and not same_person(beside, [tracked])
 
 
 def test_detector_schedule() -> None:

@@ -155,6 +155,11 @@ MAX_NUM_POSES = 4
 # Two regions are one person when their IoU (rotation ignored) exceeds this: Tasks'
 # AssociationNormRectCalculator min_similarity_threshold = min_tracking_confidence 0.5.
 SAME_PERSON_IOU = 0.5
+# ...or when their hip centres are closer than this many body sizes (hip centre to the point
+# above the head, alignment points 0 -> 1): ours. Two people side by side have their hips
+# about a shoulder width (~0.5 body size) apart; a detection of part of a tracked person,
+# whose region is too small for the IoU, has its hip centre on that person's.
+SAME_PERSON_HIP_DISTANCE = 0.3
 # With some but fewer than num_poses people tracked the detector runs at most this often to
 # find someone who walks in (none tracked: every frame, as with one person; all tracked:
 # never). Ours, not MediaPipe's: the Tasks graph runs it on every such frame.

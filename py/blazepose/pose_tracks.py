@@ -2,14 +2,17 @@
 
 Each tracked person is a Track: a stable id (never reused by its tracker), its own landmark
 filters and its own ROI for the next frame, from its own last landmarks, as in BlazePose's
-one-person graph. Two regions are taken for one person when they overlap by more than
-SAME_PERSON_IOU (intersection over union of the unrotated boxes, as MediaPipe's Tasks
-AssociationNormRectCalculator does): a detection on someone already tracked is dropped, and of
-two tracks that end up on one person the older one stays.
+one-person graph. Two regions are taken for one person when their regions overlap by more
+than SAME_PERSON_IOU (intersection over union of the unrotated boxes, as MediaPipe's Tasks
+AssociationNormRectCalculator does) or when their hip centres are closer than
+SAME_PERSON_HIP_DISTANCE body sizes (a detection of part of someone tracked has a smaller
+region, which the IoU alone lets through). A detection on someone already tracked is dropped,
+and of two tracks that end up on one person the older one stays.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -18,13 +21,31 @@ from .landmark_smoothing import PoseLandmarkFiltering
 from .rect import Rect
 
 
+@dataclass(frozen=True)
+class Body:
+    """Where a person is: the region, and the two alignment points it was made from (a
+    detection's keypoints 0 and 1, or the auxiliary landmarks 33 and 34) in pixels."""
+
+    rect: Rect
+    hip: tuple[float, float]  # hip centre
+    size: float  # hip centre to the point above the head
+
+
+def body(rect: Rect, points: Sequence[Sequence[float]], image_w: int, image_h: int) -> Body:
+    """`points`: the two alignment points, normalised."""
+    hip = (points[0][0] * image_w, points[0][1] * image_h)
+    top = (points[1][0] * image_w, points[1][1] * image_h)
+    return Body(rect, hip, math.dist(hip, top))
+
+
 @dataclass(eq=False)
 class Track:
-    id: int
     filtering: PoseLandmarkFiltering
-    # ROI for the next frame from this person's last landmarks; None when those gave no region
-    # (the track keeps its filters and takes the next detection, like the one-person graph).
-    rect: Rect | None = None
+    id: int | None = None  # given on the track's first pose
+    # Where the person was on its last frame: the next frame's ROI; None when its landmarks
+    # gave no region (the track keeps its filters and takes the next detection, like the
+    # one-person graph).
+    body: Body | None = None
     # The region the landmark model sees this frame.
     crop: Rect | None = field(default=None, repr=False)
 
@@ -41,18 +62,24 @@ def rect_iou(a: Rect, b: Rect) -> float:
     return inter / union if union > 0.0 else 0.0
 
 
-def same_person(rect: Rect, others: Iterable[Rect]) -> bool:
-    return any(rect_iou(rect, other) > C.SAME_PERSON_IOU for other in others)
+def same_person(person: Body, others: Iterable[Body]) -> bool:
+    for other in others:
+        if rect_iou(person.rect, other.rect) > C.SAME_PERSON_IOU:
+            return True
+        near = C.SAME_PERSON_HIP_DISTANCE * max(person.size, other.size)
+        if math.dist(person.hip, other.hip) < near:
+            return True
+    return False
 
 
 def new_regions(
-    detected: Sequence[Rect | None], tracked: Sequence[Rect], room: int
-) -> list[Rect | None]:
+    detected: Sequence[Body | None], tracked: Sequence[Body], room: int
+) -> list[Body | None]:
     """Detections (best first) on nobody tracked and on nobody taken before, at most `room`;
     a detection that gave no region (None) is kept in its place, so with one person the
     first detection alone decides, as in the one-person graph."""
     taken = list(tracked)
-    chosen: list[Rect | None] = []
+    chosen: list[Body | None] = []
     for rect in detected:
         if len(chosen) == room:
             break

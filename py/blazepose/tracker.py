@@ -52,7 +52,7 @@ from .landmark_projection import project_landmarks, project_world_landmarks
 from .landmark_smoothing import PoseLandmarkFiltering
 from .letterbox import remove_detection_letterbox, remove_landmark_letterbox
 from .non_max_suppression import weighted_non_max_suppression
-from .pose_tracks import Track, detector_due, new_regions, same_person
+from .pose_tracks import Body, Track, body, detector_due, new_regions, same_person
 from .rect import Rect
 from .segmentation_smoothing import mask_transform
 
@@ -115,8 +115,9 @@ class PoseTracker:
         if isinstance(num, bool) or not isinstance(num, int) or not 1 <= num <= C.MAX_NUM_POSES:
             raise ValueError(f"num_poses must be an integer 1..{C.MAX_NUM_POSES}, got {num!r}")
         self._anchors = pose_detector_anchors()
-        self._tracks: list[Track] = []  # in id order
+        self._tracks: list[Track] = []  # oldest first
         self._next_id = 0
+        self._bodies: list[Body] = []  # where this frame's poses are
         self._last_detect_ms: float | None = None
         self._frame: tuple[int, int, float] | None = None  # image_w, image_h, time_ms
         self._pending: CropRequest | None = None
@@ -140,7 +141,7 @@ class PoseTracker:
     @property
     def tracking(self) -> bool:
         """True when the next frame starts from a previous frame's ROI (no detector)."""
-        live = sum(t.rect is not None for t in self._tracks)
+        live = sum(t.body is not None for t in self._tracks)
         orphans = len(self._tracks) - live
         return live > 0 and not self.options.static_image_mode and not orphans
 
@@ -156,11 +157,12 @@ class PoseTracker:
         self._frame = (image_w, image_h, time_ms)
         self.pose = None
         self.poses = []
+        self._bodies = []
         if self.options.static_image_mode:
             self._tracks = []
-        live = [t for t in self._tracks if t.rect is not None]
+        live = [t for t in self._tracks if t.body is not None]
         for track in live:
-            track.crop = track.rect
+            track.crop = track.body.rect
         self._queue = live
         orphans = len(self._tracks) - len(live)
         num = self.options.num_poses
@@ -206,38 +208,41 @@ class PoseTracker:
         self._pending = CropRequest(LANDMARK, size, "replicate", gpu_sampling(crop_to_image))
         return self._pending
 
-    def _detect(self, boxes: Sequence[float], scores: Sequence[float]) -> list[Rect | None]:
-        """An ROI per detection after NMS, best first; None for one that gives no region."""
+    def _detect(self, boxes: Sequence[float], scores: Sequence[float]) -> list[Body | None]:
+        """A person per detection after NMS, best first; None for one that gives no region."""
         image_w, image_h, _ = self._frame
         detections = decode_detections(
             boxes, scores, self._anchors, self.options.min_detection_confidence
         )
         detections = weighted_non_max_suppression(detections)
         detections = remove_detection_letterbox(detections, self._letterbox_padding)
-        rects = [detection_to_roi(d, image_w, image_h) for d in detections]
-        return [rect if _has_area(rect) else None for rect in rects]
+        found: list[Body | None] = []
+        for detection in detections:
+            rect = detection_to_roi(detection, image_w, image_h)
+            points = detection.keypoints
+            found.append(body(rect, points, image_w, image_h) if _has_area(rect) else None)
+        return found
 
-    def _assign(self, detected: list[Rect | None]) -> None:
+    def _assign(self, detected: list[Body | None]) -> None:
         """New people from the detections: a track waiting for a region takes the first one
         (keeping its filters, as the one-person graph does), then new tracks; a detection
         without a region takes up its place. Waiting tracks left over end."""
         live = list(self._queue)
         room = self.options.num_poses - len(live)
-        taken = [t.crop for t in live]
-        orphans = [t for t in self._tracks if t.rect is None]
-        for rect in new_regions(detected, taken, room):
-            if rect is None:
+        taken = [t.body for t in live]
+        orphans = [t for t in self._tracks if t.body is None]
+        for found in new_regions(detected, taken, room):
+            if found is None:
                 continue
             track = orphans.pop(0) if orphans else self._new_track()
-            track.crop = rect
+            track.crop = found.rect
             self._queue.append(track)
         for track in orphans:
             self._tracks.remove(track)
 
     def _new_track(self) -> Track:
         enable = self.options.smooth_landmarks and not self.options.static_image_mode
-        track = Track(self._next_id, PoseLandmarkFiltering(enable=enable))
-        self._next_id += 1
+        track = Track(PoseLandmarkFiltering(enable=enable))
         self._tracks.append(track)
         return track
 
@@ -267,11 +272,16 @@ class PoseTracker:
                 landmarks, aux, world, image_w, image_h, time_ms
             )
             rect = landmarks_to_roi(aux, image_w, image_h)
-            # Coinciding alignment points give no region: detect again next frame.
-            track.rect = rect if _has_area(rect) else None
-        if same_person(rect, (pose.rect for pose in self.poses)):
+        here = body(rect, aux, image_w, image_h)
+        if same_person(here, self._bodies):
             self._end(track)  # an older track is on this person already
             return None
+        self._bodies.append(here)
+        if not self.options.static_image_mode:
+            # Coinciding alignment points give no region: detect again next frame.
+            track.body = here if _has_area(rect) else None
+        if track.id is None:
+            track.id, self._next_id = self._next_id, self._next_id + 1
 
         transform = None
         if self.options.enable_segmentation:
