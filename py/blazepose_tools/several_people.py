@@ -185,7 +185,8 @@ def compare(
 
 HEADER = (
     "| clip | N | person-frames ours / Tasks | duplicates ours / Tasks | matched "
-    "| identity switches ours / Tasks | ids ours | PCK@0.2 per matched id (frames) | all | detector, landmark runs / frame "
+    "| identity switches ours / Tasks | ids ours | PCK@0.2 per matched id (frames) | all "
+    "| detector, landmark runs / frame "
     "| tracker ms / frame |\n|---|---|---|---|---|---|---|---|---|---|---|"
 )
 
