@@ -152,3 +152,14 @@ def test_detector_schedule() -> None:
     assert not detector_due(2, 1, 0, C.REDETECT_INTERVAL_MS - 1, 0.0)
     assert detector_due(2, 1, 1, 1.0, 0.0)  # a track waiting for a region
     assert detector_due(2, 1, 0, 5.0, 50.0)  # time went back (a new video)
+
+
+def test_same_person_by_torso_centre_once_both_have_landmarks() -> None:
+    """Half out of the picture: small, shifted regions and hip points, but the torsos (from
+    the landmarks) 0.4 torso sizes apart; neighbours' torsos 0.75 apart stay two people."""
+    a = Body(Rect(0.1, 0.5, 0.2, 0.4), (10.0, 60.0), 40.0, (10.0, 45.0), 30.0)
+    b = Body(Rect(0.05, 0.4, 0.1, 0.1), (0.0, 40.0), 10.0, (12.0, 57.0), 20.0)
+    assert rect_iou(a.rect, b.rect) < 0.5 and same_person(a, [b])
+    beside = Body(Rect(0.3, 0.5, 0.2, 0.4), (32.5, 60.0), 40.0, (32.5, 45.0), 30.0)
+    assert not same_person(beside, [a])
+    assert not same_person(Body(b.rect, b.hip, b.size), [a])  # no landmarks: no torso test

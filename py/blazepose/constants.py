@@ -160,6 +160,10 @@ SAME_PERSON_IOU = 0.5
 # about a shoulder width (~0.5 body size) apart; a detection of part of a tracked person,
 # whose region is too small for the IoU, has its hip centre on that person's.
 SAME_PERSON_HIP_DISTANCE = 0.3
+# ...or, once both have landmarks, when their torso centres (mean of shoulders and hips) are
+# closer than this many torso sizes (the longer shoulder-to-opposite-hip diagonal): ours, the
+# measure of blazepose_tools.cuts.SAME_PLACE. Neighbours' torsos are about 0.75 apart.
+SAME_PERSON_TORSO_DISTANCE = 0.5
 # With some but fewer than num_poses people tracked the detector runs at most this often to
 # find someone who walks in (none tracked: every frame, as with one person; all tracked:
 # never). Ours, not MediaPipe's: the Tasks graph runs it on every such frame.

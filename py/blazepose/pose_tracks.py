@@ -2,12 +2,14 @@
 
 Each tracked person is a Track: a stable id (never reused by its tracker), its own landmark
 filters and its own ROI for the next frame, from its own last landmarks, as in BlazePose's
-one-person graph. Two regions are taken for one person when their regions overlap by more
+one-person graph. Two people are taken for one when their regions overlap by more
 than SAME_PERSON_IOU (intersection over union of the unrotated boxes, as MediaPipe's Tasks
 AssociationNormRectCalculator does) or when their hip centres are closer than
 SAME_PERSON_HIP_DISTANCE body sizes (a detection of part of someone tracked has a smaller
-region, which the IoU alone lets through). A detection on someone already tracked is dropped,
-and of two tracks that end up on one person the older one stays.
+region, which the IoU alone lets through) or, with landmarks, when their torso centres are
+closer than SAME_PERSON_TORSO_DISTANCE torso sizes (a person half out of the picture). A
+detection on someone already tracked is dropped, and of two tracks that end up on one person
+the older one stays.
 """
 
 from __future__ import annotations
@@ -29,13 +31,32 @@ class Body:
     rect: Rect
     hip: tuple[float, float]  # hip centre
     size: float  # hip centre to the point above the head
+    torso: tuple[float, float] | None = None  # centre of shoulders and hips (landmarks)
+    torso_size: float = 0.0  # longer shoulder-to-opposite-hip diagonal
 
 
-def body(rect: Rect, points: Sequence[Sequence[float]], image_w: int, image_h: int) -> Body:
-    """`points`: the two alignment points, normalised."""
+LEFT_SHOULDER, RIGHT_SHOULDER, LEFT_HIP, RIGHT_HIP = 11, 12, 23, 24  # C.LANDMARK_NAMES
+TORSO = (LEFT_SHOULDER, RIGHT_SHOULDER, LEFT_HIP, RIGHT_HIP)
+
+
+def body(
+    rect: Rect,
+    points: Sequence[Sequence[float]],
+    image_w: int,
+    image_h: int,
+    landmarks: Sequence[Sequence[float]] | None = None,
+) -> Body:
+    """`points`: the two alignment points, `landmarks` the 33 (if any), normalised."""
     hip = (points[0][0] * image_w, points[0][1] * image_h)
     top = (points[1][0] * image_w, points[1][1] * image_h)
-    return Body(rect, hip, math.dist(hip, top))
+    if landmarks is None:
+        return Body(rect, hip, math.dist(hip, top))
+    px = {i: (landmarks[i][0] * image_w, landmarks[i][1] * image_h) for i in TORSO}
+    torso = (sum(p[0] for p in px.values()) / 4, sum(p[1] for p in px.values()) / 4)
+    diagonal = max(
+        math.dist(px[LEFT_SHOULDER], px[RIGHT_HIP]), math.dist(px[RIGHT_SHOULDER], px[LEFT_HIP])
+    )
+    return Body(rect, hip, math.dist(hip, top), torso, diagonal)
 
 
 @dataclass(eq=False)
@@ -69,6 +90,10 @@ def same_person(person: Body, others: Iterable[Body]) -> bool:
         near = C.SAME_PERSON_HIP_DISTANCE * max(person.size, other.size)
         if math.dist(person.hip, other.hip) < near:
             return True
+        if person.torso is not None and other.torso is not None:
+            near = C.SAME_PERSON_TORSO_DISTANCE * max(person.torso_size, other.torso_size)
+            if math.dist(person.torso, other.torso) < near:
+                return True
     return False
 
 

@@ -272,7 +272,7 @@ class PoseTracker:
                 landmarks, aux, world, image_w, image_h, time_ms
             )
             rect = landmarks_to_roi(aux, image_w, image_h)
-        here = body(rect, aux, image_w, image_h)
+        here = body(rect, aux, image_w, image_h, landmarks)
         if same_person(here, self._bodies):
             self._end(track)  # an older track is on this person already
             return None

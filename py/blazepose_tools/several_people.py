@@ -81,8 +81,13 @@ def run_ours(sequence: sequences.Sequence, backend: Any, num_poses: int) -> OurR
 
 
 def tasks_people(reference: dict) -> People:
-    """Tasks' poses with their place in its list as the identity."""
-    return [list(enumerate(frame.get("poses", []))) for frame in reference["frames"]]
+    """Tasks' poses with their place in its list as the identity (a numPoses 1 reference
+    has its one pose in `landmarks`)."""
+    people = []
+    for frame in reference["frames"]:
+        poses = frame.get("poses", [frame["landmarks"]] if frame["landmarks"] else [])
+        people.append(list(enumerate(poses)))
+    return people
 
 
 def identity_switches(people: People, sizes: Sequence[tuple[int, int]]) -> int:
