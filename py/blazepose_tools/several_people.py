@@ -2,6 +2,7 @@
 PoseLandmarker with numPoses N on the same frames.
 
     python -m blazepose_tools.several_people two_person side_by_side_2 --num-poses 2 3
+    python -m blazepose_tools.several_people side_by_side_3 --cost
 
 The reference is tests/fixtures/<sequence>/tasks_<model>_n<N>.json (made by
 blazepose_tools.mediapipe_reference --build tasks --num-poses N). Per clip and N: person-frames
@@ -227,8 +228,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--num-poses", type=int, nargs="+", default=[2, 3])
     parser.add_argument("--model", choices=("lite", "full", "heavy"), default="full")
     parser.add_argument("--media", type=Path, default=DEFAULT_MEDIA)
+    parser.add_argument(
+        "--cost", action="store_true", help="only the tracker's own time per person tracked"
+    )
     args = parser.parse_args(argv)
     backend = OnnxBackend(args.model)
+    if args.cost:
+        for name in args.sequences:
+            best = tracker_cost(SEQUENCES[name](args.media), backend)
+            line = ", ".join(f"{n} people {ms:.2f} ms" for n, ms in best.items())
+            print(f"{name}: tracker time per frame (CPython, models excluded): {line}")
+        return 0
     print(HEADER)
     for name in args.sequences:
         sequence = SEQUENCES[name](args.media)
@@ -241,3 +251,51 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def tracker_cost(
+    sequence: sequences.Sequence, backend: Any, index: int = 0, repeats: int = 30
+) -> dict[int, float]:
+    """The tracker's own time per frame (ms, models excluded) for 1..MAX people tracked:
+    the model outputs of frame `index` with everyone found are recorded once, then replayed
+    frame after frame to trackers following 1, 2, ... of those people, interleaved and the
+    fastest of `repeats` rounds taken, so that a busy machine slows every count alike. The
+    difference between counts is what each extra person costs beyond its landmark-model run."""
+    from blazepose.constants import MAX_NUM_POSES
+
+    image = sequence.frames[index]
+    height, width = image.shape[:2]
+    tracker = PoseTracker(TrackerOptions(num_poses=MAX_NUM_POSES))
+    request = tracker.begin_frame(width, height, 0.0)
+    detector, crops = None, []
+    while request is not None:
+        outputs = backend.run(image, request)
+        if request.kind == "detector":
+            detector = outputs
+        else:
+            crops.append(outputs)
+        request = tracker.submit(outputs)
+    people = len(tracker.poses)
+    best = {n: math.inf for n in range(1, people + 1)}
+    trackers = {n: PoseTracker(TrackerOptions(num_poses=n)) for n in best}
+    for tracker in trackers.values():  # first frame: detector, then tracking only
+        request = tracker.begin_frame(width, height, 0.0)
+        runs = 0
+        while request is not None:
+            if request.kind == "detector":
+                request = tracker.submit(detector)
+            else:
+                request, runs = tracker.submit(crops[runs]), runs + 1
+    for round_ in range(repeats):
+        for n, tracker in trackers.items():
+            started = time.perf_counter()
+            for frame in range(10):
+                time_ms = (round_ * 10 + frame + 1) * 1000.0 / 30
+                request = tracker.begin_frame(width, height, time_ms)
+                runs = 0
+                while request is not None:
+                    request, runs = tracker.submit(crops[runs]), runs + 1
+            best[n] = min(best[n], (time.perf_counter() - started) * 100.0)
+            if len(tracker.poses) != n:
+                raise RuntimeError(f"{n} people tracked, {len(tracker.poses)} found")
+    return best
