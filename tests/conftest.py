@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("BLAZEPOSE_SHARED", ROOT.parent / "shared"))
-MEDIA = SHARED / "media"
-REFERENCE = SHARED / "reference" / "mediapipe"
-MODELS = ROOT / "models"
+from support.paths import MEDIA, REFERENCE
 
 
 @pytest.fixture(scope="session")

@@ -16,10 +16,10 @@ from blazepose.analysis import (
     analyze_frames,
     jsonable,
 )
-from blazepose.joint_angles import ANGLE_NAMES
-from blazepose.pose_classifier import ClassifierCounter, sample_from_landmarks
-from blazepose.recording import frame_json
-from synthetic_poses import PRESETS, exercise_sequence, held_poses, render
+from blazepose.analysis.joint_angles import ANGLE_NAMES
+from blazepose.analysis.pose_classifier import ClassifierCounter, sample_from_landmarks
+from blazepose.analysis.recording import frame_json
+from support.synthetic_poses import PRESETS, exercise_sequence, held_poses, render
 
 W, H = 640, 480
 

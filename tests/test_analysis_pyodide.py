@@ -5,17 +5,12 @@ timing readout measures it live)."""
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-from synthetic_poses import exercise_sequence
+from support.pyodide import prelude, run_node
+from support.synthetic_poses import exercise_sequence
 from test_analysis import classifier_samples
-
-ROOT = Path(__file__).resolve().parent.parent
-PYODIDE = ROOT / "node_modules" / "pyodide"
-PACKAGE = ROOT / "py" / "blazepose"
 
 pytestmark = pytest.mark.slow
 
@@ -23,7 +18,7 @@ pytestmark = pytest.mark.slow
 SCRIPT = r"""
 import json, time
 from blazepose.analysis import Analyzer, analyze_frames
-from blazepose.pose_classifier import ClassifierCounter, load_samples_csv
+from blazepose.analysis.pose_classifier import ClassifierCounter, load_samples_csv
 
 def run(data):
     out = {}
@@ -52,50 +47,27 @@ def run(data):
 """
 
 RUNNER = """
-import {{ loadPyodide }} from "{pyodide}/pyodide.mjs";
-import fs from "node:fs";
-const py = await loadPyodide({{ indexURL: "{pyodide}/" }});
-py.FS.mkdirTree("/analysis/blazepose");
-for (const name of fs.readdirSync("{package}")) {{
-  if (name.endsWith(".py")) {{
-    py.FS.writeFile(`/analysis/blazepose/${{name}}`, fs.readFileSync(`{package}/${{name}}`));
-  }}
-}}
-py.FS.writeFile("/analysis/script.py", fs.readFileSync("{script}"));
-py.FS.writeFile("/analysis/data.json", fs.readFileSync("{data}"));
+py.FS.writeFile("/analysis.py", fs.readFileSync("{script}"));
+py.FS.writeFile("/data.json", fs.readFileSync("{data}"));
 const out = py.runPython(`
-import json, sys
-sys.path.insert(0, "/analysis")
+import json
 namespace = {{}}
-exec(open("/analysis/script.py").read(), namespace)
-json.dumps(namespace["run"](json.load(open("/analysis/data.json"))))
+exec(open("/analysis.py").read(), namespace)
+json.dumps(namespace["run"](json.load(open("/data.json"))))
 `);
 console.log(out);
 """
 
 
 def test_analyzer_in_pyodide_matches_cpython(tmp_path: Path) -> None:
-    node = shutil.which("node")
-    if node is None or not (PYODIDE / "pyodide.mjs").exists():
-        pytest.skip("node or npm pyodide not installed")
-    from blazepose.pose_classifier import samples_to_csv
+    from blazepose.analysis.pose_classifier import samples_to_csv
 
     seq = exercise_sequence("squat", reps=6, seed=4)
     data = {"frames": seq.cli_frames(), "samples": samples_to_csv(classifier_samples("squat"))}
     (tmp_path / "data.json").write_text(json.dumps(data))
     (tmp_path / "script.py").write_text(SCRIPT)
-    runner = tmp_path / "run.mjs"
-    runner.write_text(
-        RUNNER.format(
-            pyodide=PYODIDE, package=PACKAGE, script=tmp_path / "script.py",
-            data=tmp_path / "data.json",
-        )
-    )  # fmt: skip
-    proc = subprocess.run(
-        [node, str(runner)], capture_output=True, text=True, timeout=600, check=False
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    pyodide = json.loads(proc.stdout.strip().splitlines()[-1])
+    runner = RUNNER.format(script=tmp_path / "script.py", data=tmp_path / "data.json")
+    pyodide = run_node(tmp_path, prelude(tmp_path) + runner)
 
     namespace: dict = {}
     exec(SCRIPT, namespace)

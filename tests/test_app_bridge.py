@@ -3,38 +3,25 @@ session through the tracker's crop requests using only the generated contract.js
 the same pose as the CPython tracker fed the same model outputs."""
 
 import json
-import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 from blazepose import contract
 from blazepose.crop_transform import canvas_transform
 from blazepose.tracker import PoseTracker, TrackerOptions
+from support.paths import ROOT
+from support.pyodide import prelude, run_node
 from test_multi_pose_tracker import LEFT, RIGHT, detections
 from test_tracker import H, W, detector_outputs, landmark_outputs
-
-ROOT = Path(__file__).resolve().parent.parent
-PYODIDE = ROOT / "node_modules" / "pyodide"
-PACKAGE = ROOT / "py" / "blazepose"
 
 pytestmark = pytest.mark.slow
 
 # The JS side is written against contract.js alone, like the page's driver.
 RUNNER = """
-import { loadPyodide } from "__PYODIDE__/pyodide.mjs";
-import fs from "node:fs";
 import { CONTRACT } from "__CONTRACT__";
 const inputs = JSON.parse(fs.readFileSync("__INPUTS__", "utf8"));
-const py = await loadPyodide({ indexURL: "__PYODIDE__/" });
-py.FS.mkdirTree("/app/blazepose");
-for (const name of fs.readdirSync("__PACKAGE__").filter((n) => n.endsWith(".py"))) {
-  py.FS.writeFile(`/app/blazepose/${name}`, fs.readFileSync(`__PACKAGE__/${name}`));
-}
 const api = await new Promise((resolve, reject) => {
   globalThis.blazeposePyReady = resolve;
   globalThis.blazeposePyFailed = (message) => reject(new Error(message));
-  py.runPython(`import sys; sys.path.insert(0, "/app")`);
   py.runPython(fs.readFileSync("__APP__", "utf8"));
 });
 const session = api.open(inputs.options);
@@ -89,29 +76,19 @@ def f32(values):
     return list(array.array("f", values))
 
 
-def run_bridge(tmp_path: Path, options: dict, frames: list) -> list:
+def run_bridge(tmp_path, options: dict, frames: list) -> list:
     """The frames' model outputs through app.py in Pyodide: per frame its requests, its
     result slots and its analysis."""
-    node = shutil.which("node")
-    if node is None or not (PYODIDE / "pyodide.mjs").exists():
-        pytest.skip("node or npm pyodide not installed")
     inputs = tmp_path / "inputs.json"
     inputs.write_text(json.dumps({"width": W, "height": H, "options": options, "frames": frames}))
     contract_js = tmp_path / "contract.mjs"
     contract_js.write_text(contract.render_js())
-    runner = tmp_path / "run.mjs"
-    runner.write_text(
-        RUNNER.replace("__PYODIDE__", str(PYODIDE))
-        .replace("__CONTRACT__", str(contract_js))
+    runner = (
+        RUNNER.replace("__CONTRACT__", str(contract_js))
         .replace("__INPUTS__", str(inputs))
-        .replace("__PACKAGE__", str(PACKAGE))
-        .replace("__APP__", str(ROOT / "web" / "app.py"))
+        .replace("__APP__", str(ROOT / "web" / "engine" / "app.py"))
     )
-    proc = subprocess.run(
-        [node, str(runner)], capture_output=True, text=True, timeout=300, check=False
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return run_node(tmp_path, prelude(tmp_path) + runner, 300)
 
 
 def test_bridge_drives_the_tracker_like_cpython(tmp_path):

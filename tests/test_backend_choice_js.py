@@ -3,7 +3,7 @@
 
 from pathlib import Path
 
-from web_in_node import run_with_module
+from support.web_in_node import run_with_module
 
 SCRIPT = """
 import { candidatesFor, chooseBackend, defaultThreads, firstGuess } from "./backend-choice.js";

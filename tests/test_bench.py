@@ -9,8 +9,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from support.paths import BENCH
 
-BENCH = Path(__file__).resolve().parent.parent / "bench"
 sys.path.insert(0, str(BENCH))
 
 import frames  # noqa: E402

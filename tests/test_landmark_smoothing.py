@@ -8,7 +8,7 @@ from blazepose.landmark_smoothing import (
     points_object_scale,
     timestamp_ns,
 )
-from oracles import OneEuroFilter
+from support.oracles import OneEuroFilter
 
 W, H = 200, 100
 FRAME_MS = 1000 / 30

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from blazepose.segmentation_smoothing import smooth_mask_value
-from web_in_node import run_with_module
+from support.web_in_node import run_with_module
 
 RUNNER = """
 import { smoothMaskValue } from "./mask-layer.js";

@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from blazepose_tools.media_input import Frame, MediaError, Notice, iter_frames, probe
-from damaged_media import (
+from PIL import Image
+from support.damaged_media import (
     FRAME_STEP,
     grey_frames,
     write_audio_only,
@@ -18,7 +19,6 @@ from damaged_media import (
     write_truncated,
     write_unknown_codec_avi,
 )
-from PIL import Image
 
 
 def test_video_frames_carry_stream_timestamps(media_dir: Path) -> None:

@@ -15,8 +15,8 @@ from blazepose_tools.model_build import (
     read_source,
     sha256,
 )
+from support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
 ALL_MODELS = {
     "pose_detection.onnx",

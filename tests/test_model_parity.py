@@ -19,14 +19,13 @@ from blazepose_tools.model_build import (
     model_specs,
     read_source,
 )
-from converter_faults import inject
+from support.converter_faults import inject
+from support.paths import MODELS, ROOT
 
 litert = pytest.importorskip("ai_edge_litert.interpreter")
 Image = pytest.importorskip("PIL.Image")
 
-ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
-MODELS = ROOT / "models"
 VIDEO = "pose2sim_single_cam01.mp4"
 VIDEO_FRAMES = (0, 60)
 

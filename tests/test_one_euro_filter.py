@@ -3,7 +3,7 @@ import random
 
 import pytest
 from blazepose.one_euro_filter import OneEuroFilterBank
-from oracles import OneEuroFilter
+from support.oracles import OneEuroFilter
 
 US = 1000  # nanoseconds per microsecond
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from blazepose.crop_transform import detector_letterbox, gpu_sampling
 from blazepose_tools.onnx_backend import OnnxBackend, to_rgba_batch, warp_affine
-from oracles import opencv_sampling
 from PIL import Image
+from support.oracles import opencv_sampling
 
 MODELS = Path(__file__).resolve().parent.parent / "models"
 

@@ -33,7 +33,7 @@ from blazepose_tools.parity import (
     run_frames,
 )
 from blazepose_tools.pck import Agreement
-from oracles import OpenCvSampling
+from support.oracles import OpenCvSampling
 
 MODELS = Path(__file__).resolve().parent.parent / "models"
 MODEL_NAMES = ("lite", "full", "heavy")

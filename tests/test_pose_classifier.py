@@ -1,4 +1,4 @@
-"""blazepose.pose_classifier: MediaPipe's k-NN pose classification (checked against a numpy
+"""blazepose.analysis.pose_classifier: MediaPipe's k-NN pose classification (checked against a numpy
 transcription of the method of the Pose Classification Colab), its EMA smoothing and the
 classifier counter on synthetic footage."""
 
@@ -9,14 +9,14 @@ import random
 import numpy as np
 import pytest
 from blazepose import constants as C
-from blazepose.pose_classifier import (
+from blazepose.analysis.pose_classifier import (
     EMBEDDING_PAIRS,
     ClassifierCounter,
     EMADictSmoothing,
     PoseClassifier,
     sample_from_landmarks,
 )
-from synthetic_poses import PRESETS, blend, exercise_sequence, held_poses, render
+from support.synthetic_poses import PRESETS, blend, exercise_sequence, held_poses, render
 from test_pose_embedding import colab_embedding
 
 W, H = 640, 480

@@ -1,4 +1,4 @@
-"""blazepose.pose_embedding: MediaPipe's FullBodyPoseEmbedder (checked against a numpy
+"""blazepose.analysis.pose_embedding: MediaPipe's FullBodyPoseEmbedder (checked against a numpy
 transcription of the Pose Classification Colab's) and the samples CSV."""
 
 from __future__ import annotations
@@ -7,14 +7,14 @@ import random
 
 import numpy as np
 import pytest
-from blazepose.pose_embedding import (
+from blazepose.analysis.pose_embedding import (
     EMBEDDING_PAIRS,
     load_samples_csv,
     pose_embedding,
     sample_from_landmarks,
     samples_to_csv,
 )
-from synthetic_poses import PRESETS, blend, held_poses, render
+from support.synthetic_poses import PRESETS, blend, held_poses, render
 
 W, H = 640, 480
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from blazepose.analysis import Analyzer, PoseLandmarks
-from blazepose.rep_counter import EXERCISES
+from blazepose.analysis.rep_counter import EXERCISES
 
 FIXTURES = Path(__file__).parent / "fixtures" / "exercise"
 TRUTH = json.loads((FIXTURES / "truth.json").read_text())

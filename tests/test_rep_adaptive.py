@@ -1,7 +1,7 @@
 """Rep counting on footage nobody tuned the presets on: thresholds that adapt to the range
-the person moves through (blazepose.rep_range), the fallback signal where the preset's angle
-cannot be read (blazepose.rep_signals), noise that never counts, and diagnostics that say
-why nothing counts (blazepose.rep_diagnostics)."""
+the person moves through (blazepose.analysis.rep_range), the fallback signal where the
+preset's angle cannot be read (blazepose.analysis.rep_signals), noise that never counts, and
+diagnostics that say why nothing counts (blazepose.analysis.rep_diagnostics)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ import random
 
 import pytest
 from blazepose.analysis import Analyzer
-from blazepose.joint_angles import ANGLE_NAMES, joint_angles
-from blazepose.rep_counter import EXERCISES, RepCounter
-from blazepose.rep_range import RangeTracker
-from blazepose.rep_signals import FALLBACKS, angle_issues, fallback_value, visibility
-from synthetic_poses import PRESETS, Joints, blend, exercise_sequence, render
+from blazepose.analysis.joint_angles import ANGLE_NAMES, joint_angles
+from blazepose.analysis.rep_counter import EXERCISES, RepCounter
+from blazepose.analysis.rep_range import RangeTracker
+from blazepose.analysis.rep_signals import FALLBACKS, angle_issues, fallback_value, visibility
+from support.synthetic_poses import PRESETS, Joints, blend, exercise_sequence, render
 
 W, H = 640, 480
 # A push-up filmed from low in front: the elbows bend 35 degrees in 3D (straight arms read

@@ -1,5 +1,5 @@
-"""blazepose.rep_counter: the EXERCISES table and the hysteresis state machine, on hand-made
-signals and on synthetic footage of every preset (exact counts)."""
+"""blazepose.analysis.rep_counter: the EXERCISES table and the hysteresis state machine, on
+hand-made signals and on synthetic footage of every preset (exact counts)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import math
 import random
 
 import pytest
-from blazepose.joint_angles import ANGLE_NAMES, joint_angles
-from blazepose.rep_counter import (
+from blazepose.analysis.joint_angles import ANGLE_NAMES, joint_angles
+from blazepose.analysis.rep_counter import (
     DOWN,
     EXERCISES,
     LEAVE_MS,
@@ -18,7 +18,7 @@ from blazepose.rep_counter import (
     Exercise,
     RepCounter,
 )
-from synthetic_poses import PRESETS, exercise_sequence
+from support.synthetic_poses import PRESETS, exercise_sequence
 
 SQUAT = EXERCISES["squat"]
 

@@ -16,9 +16,7 @@ import pytest
 from blazepose.contract import render_js
 from blazepose_tools.site_build import ORT_FILES, PYODIDE_FILES, assemble_dist, package_files
 from blazepose_tools.site_headers import read_headers_file, site_headers
-
-ROOT = Path(__file__).resolve().parent.parent
-PACKAGE = ROOT / "py" / "blazepose"
+from support.paths import PACKAGE, ROOT
 
 
 def write(path: Path, text: str) -> Path:
@@ -78,7 +76,9 @@ def test_the_import_check_sees_every_kind_of_import(tmp_path: Path) -> None:
 def project(tmp_path: Path) -> Path:
     """A minimal project tree with the inputs assemble_dist expects."""
     root = tmp_path / "project"
-    write(root / "web" / "index.html", '<link rel="preload" href="models/%DETECTOR_FILE%">')
+    write(
+        root / "web" / "page" / "index.html", '<link rel="preload" href="models/%DETECTOR_FILE%">'
+    )
     write(root / "static" / "style.css", "body{}")
     write(root / "node_modules" / "@pyscript" / "core" / "dist" / "core.js", "//")
     for name in PYODIDE_FILES:
@@ -92,7 +92,10 @@ def project(tmp_path: Path) -> Path:
     # The whole folder ships, without looking at imports (the test above checks those).
     write(root / "py" / "blazepose" / "uses_numpy.py", "import numpy\n")
     write(root / "py" / "blazepose" / "__pycache__" / "rect.cpython-311.pyc", "")
-    write(root / "web" / "service-worker.js", (ROOT / "web" / "service-worker.js").read_text())
+    write(
+        root / "web" / "offline" / "service-worker.js",
+        (ROOT / "web" / "offline" / "service-worker.js").read_text(),
+    )
     return root
 
 
@@ -146,7 +149,7 @@ def test_no_source_maps_and_precompressed_copies(project: Path, tmp_path: Path) 
     write(pyscript / "core.js.map", "{}")
     write(pyscript / "chunk-1.js", "export const x = 1;\n" * 400)
     write(pyscript / "chunk-1.js.map", "{}")
-    write(project / "web" / "big.js", "// padding\n" * 500)
+    write(project / "web" / "page" / "big.js", "// padding\n" * 500)
     (project / "models" / "pose_detection.onnx").write_bytes(bytes(range(256)) * 64)
     # Incompressible: no copy is worth keeping.
     noise = b"".join(hashlib.sha256(i.to_bytes(4, "little")).digest() for i in range(200))
@@ -162,14 +165,14 @@ def test_no_source_maps_and_precompressed_copies(project: Path, tmp_path: Path) 
     assert "static/noise.wasm.br" not in files and "static/noise.wasm.gz" not in files
     assert "index.html.br" not in files  # under MIN_BYTES
     # A changed original gets new copies.
-    write(project / "web" / "big.js", "// other padding\n" * 500)
-    os.utime(project / "web" / "big.js", (1, 1))  # even with an older modification time
+    write(project / "web" / "page" / "big.js", "// other padding\n" * 500)
+    os.utime(project / "web" / "page" / "big.js", (1, 1))  # even with an older modification time
     assemble_dist(project, dist)
     assert brotli.decompress((dist / "big.js.br").read_bytes()) == (dist / "big.js").read_bytes()
 
 
 def test_service_worker_and_headers_from_the_built_files(project: Path, tmp_path: Path) -> None:
-    write(project / "web" / "example.html", "<script>console.log(1)</script>")
+    write(project / "web" / "embed" / "example.html", "<script>console.log(1)</script>")
     dist = tmp_path / "dist"
     assemble_dist(project, dist)
     facts = service_worker_facts(dist)

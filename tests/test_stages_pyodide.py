@@ -3,21 +3,9 @@ numbers as CPython. Pyodide's newer Python also takes code paths CPython 3.11 do
 (``math.sumprod`` in heatmap refinement)."""
 
 import json
-import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-PYODIDE = ROOT / "node_modules" / "pyodide"
-PACKAGE = ROOT / "py" / "blazepose"
-STAGES = [
-    "constants", "rect", "sigmoid", "anchors", "detection", "non_max_suppression", "letterbox",
-    "alignment_rect", "crop_transform", "landmark_decode", "heatmap_refine",
-    "landmark_projection", "low_pass_filter", "one_euro_filter", "landmark_smoothing",
-    "segmentation_smoothing",
-]  # fmt: skip
+from support.pyodide import prelude, run_node
 
 pytestmark = pytest.mark.slow
 
@@ -68,20 +56,11 @@ def run():
 """
 
 RUNNER = """
-import {{ loadPyodide }} from "{pyodide}/pyodide.mjs";
-import fs from "node:fs";
-const py = await loadPyodide({{ indexURL: "{pyodide}/" }});
-py.FS.mkdirTree("/stages/blazepose");
-py.FS.writeFile("/stages/blazepose/__init__.py", "");
-for (const name of {stages}) {{
-  py.FS.writeFile(`/stages/blazepose/${{name}}.py`, fs.readFileSync(`{package}/${{name}}.py`));
-}}
-py.FS.writeFile("/stages/script.py", fs.readFileSync("{script}"));
+py.FS.writeFile("/stages.py", fs.readFileSync("{script}"));
 const out = py.runPython(`
 import json, math, sys
-sys.path.insert(0, "/stages")
 namespace = {{}}
-exec(open("/stages/script.py").read(), namespace)
+exec(open("/stages.py").read(), namespace)
 json.dumps({{"version": sys.version_info[:2], "sumprod": hasattr(math, "sumprod"),
             "result": namespace["run"]()}})
 `);
@@ -94,20 +73,9 @@ def _normalise(value):
 
 
 def test_stages_in_pyodide_match_cpython(tmp_path):
-    node = shutil.which("node")
-    if node is None or not (PYODIDE / "pyodide.mjs").exists():
-        pytest.skip("node or npm pyodide not installed")
     script = tmp_path / "script.py"
     script.write_text(SCRIPT)
-    runner = tmp_path / "run.mjs"
-    runner.write_text(
-        RUNNER.format(pyodide=PYODIDE, package=PACKAGE, stages=json.dumps(STAGES), script=script)
-    )
-    proc = subprocess.run(
-        [node, str(runner)], capture_output=True, text=True, timeout=300, check=False
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    pyodide = json.loads(proc.stdout.strip().splitlines()[-1])
+    pyodide = run_node(tmp_path, prelude(tmp_path) + RUNNER.format(script=script), 300)
     assert pyodide["version"][0] == 3 and pyodide["version"][1] >= 12
     assert pyodide["sumprod"]
 

@@ -3,8 +3,6 @@ plus structural checks on the real MediaPipe models."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import onnx
 import onnxruntime as ort
@@ -26,9 +24,9 @@ from blazepose_tools.tflite_to_onnx import (
 from blazepose_tools.tflite_to_onnx.densify import SparseDim, SparseTensor, densify
 from blazepose_tools.tflite_to_onnx.operators import same_pads
 from blazepose_tools.tflite_to_onnx.reader import Graph, Operator, Tensor
-from converter_faults import inject
+from support.converter_faults import inject
+from support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
 RAW_INPUT = InputSpec(scale=1.0, offset=0.0)  # rgb bytes reach the TFLite graph unchanged
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from blazepose_tools import sequences
 from blazepose_tools.sequence_parity import ModelReport, evaluate, format_report
-from oracles import OpenCvSampling
+from support.oracles import OpenCvSampling
 
 # Full only: on this clip MediaPipe's lite model follows a sun flare on some frames (shared
 # reference README), so its lite output is no oracle for who is being tracked.

@@ -1,7 +1,7 @@
 """One Euro filter (MediaPipe mediapipe/util/filtering/one_euro_filter.cc).
 
 The pipeline filters whole landmark lists at once (`OneEuroFilterBank`); the scalar filter it
-is tested against, a line-by-line port of MediaPipe's, is tests/oracles.py.
+is tested against, a line-by-line port of MediaPipe's, is tests/support/oracles.py.
 """
 
 import math
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 class OneEuroFilterBank:
     """``n`` independent One Euro filters that always receive the same timestamps (one per
     coordinate of a landmark list, as LandmarksSmoothingCalculator keeps them), with the
-    per-value arithmetic inlined: the scalar filter's results (tests/oracles.py), a fraction
+    per-value arithmetic inlined: the scalar filter's results (tests/support/oracles.py), a fraction
     of the call overhead.
 
     ``legacy=True`` reproduces the filter of the legacy pose solutions, whose last

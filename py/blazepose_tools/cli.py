@@ -5,10 +5,10 @@ Also `python -m blazepose_tools track ...`.
 
 Tracks one person through a video file, one image or a folder of images (sorted by name) with
 the CPython backend and writes the landmarks and joint angles as JSON (to stdout without
---json) and, with --csv, one CSV row per frame (blazepose.recording). --reps counts a preset
-exercise, --samples counts with a pose classifier trained on recorded samples (the page's
-CSV); either adds the top-level "reps" to the JSON. The analysis is blazepose.analysis's
-Analyzer, the same code the page runs on every frame.
+--json) and, with --csv, one CSV row per frame (blazepose.analysis.recording). --reps
+counts a preset exercise, --samples counts with a pose classifier trained on recorded
+samples (the page's CSV); either adds the top-level "reps" to the JSON. The analysis is
+blazepose.analysis's Analyzer, the same code the page runs on every frame.
 
 --num-poses N (2..4) tracks up to N people: every frame also gets "poses", one
 {"id", "landmarks", "world_landmarks", "angles"} per person (ids stable while a person is
@@ -30,12 +30,12 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from blazepose.analysis import Analyzer
+from blazepose.analysis.joint_angles import joint_angles
+from blazepose.analysis.people import PeopleAnalyzer
+from blazepose.analysis.pose_classifier import ClassifierCounter, load_samples_csv
+from blazepose.analysis.recording import csv_row, frame_json
+from blazepose.analysis.rep_counter import EXERCISES
 from blazepose.constants import MAX_NUM_POSES
-from blazepose.joint_angles import joint_angles
-from blazepose.people_analysis import PeopleAnalyzer
-from blazepose.pose_classifier import ClassifierCounter, load_samples_csv
-from blazepose.recording import csv_row, frame_json
-from blazepose.rep_counter import EXERCISES
 
 from blazepose_tools.media_input import MediaError, MediaInfo, Notice, iter_frames, probe
 from blazepose_tools.track_output import CsvWriter, JsonWriter, OutputError, OutputFile

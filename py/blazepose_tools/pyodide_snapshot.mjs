@@ -13,10 +13,15 @@ pyodide.unpackArchive(new Uint8Array(fs.readFileSync(pythonZip)), "zip", {
 const imported = pyodide.runPython(`
 import importlib, os, sys
 sys.path.insert(0, "/home/pyodide")
+# Every module file of the package, subpackages included, as a path inside it.
+files = sorted(
+    os.path.relpath(os.path.join(folder, f), "/home/pyodide/blazepose")
+    for folder, _, names in os.walk("/home/pyodide/blazepose")
+    for f in names
+    if f.endswith(".py")
+)
 names = sorted(
-    "blazepose." + f[:-3]
-    for f in os.listdir("/home/pyodide/blazepose")
-    if f.endswith(".py") and f != "__init__.py"
+    ".".join(["blazepose", *f[:-3].split("/")]).removesuffix(".__init__") for f in files
 )
 for name in names:
     importlib.import_module(name)
@@ -24,8 +29,7 @@ for name in names:
 import blazepose, hashlib
 blazepose.SNAPSHOT_SOURCES = {
     f: hashlib.sha256(open(f"/home/pyodide/blazepose/{f}", "rb").read()).hexdigest()
-    for f in os.listdir("/home/pyodide/blazepose")
-    if f.endswith(".py")
+    for f in files
 }
 sys.path.remove("/home/pyodide")
 len(names)

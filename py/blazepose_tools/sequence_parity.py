@@ -103,7 +103,7 @@ def evaluate(
     sequence: sequences.Sequence, name: str, model: str, other: Callable[[Backend], Backend]
 ) -> ModelReport:
     """`sequence` is SEQUENCES[name]'s; `other` wraps our backend into the variant that
-    samples crops with the other half-pixel convention (tests/oracles.py OpenCvSampling)."""
+    samples crops with the other half-pixel convention (tests/support/oracles.py OpenCvSampling)."""
     reference = load_reference(name, model)
     check_frames(sequence, reference)
     backend = OnnxBackend(model)
@@ -170,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--media", type=Path, default=DEFAULT_MEDIA)
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT / "tests"))  # the test oracles' other-sampling backend
-    from oracles import OpenCvSampling
+    from support.oracles import OpenCvSampling
 
     sequence = SEQUENCES[args.sequence](args.media)
     for model in args.models:

@@ -94,11 +94,29 @@ def _tree(directory: Path) -> dict[str, Path]:
     }
 
 
+# web/ holds its files by role; each role folder is served at the site root (so every URL,
+# e.g. pose-landmarker.js or index.html, stays where users point): web/<role>/<path> -> <path>.
+WEB_ROLES = ("engine", "shared", "page", "embed", "offline")
+
+
+def web_files(web: Path) -> dict[str, Path]:
+    """The page's files: path inside dist/ -> source file in web/<role>/."""
+    files: dict[str, Path] = {}
+    for rel, path in _tree(web).items():
+        role, _, site_path = rel.partition("/")
+        if role not in WEB_ROLES or not site_path:
+            raise ValueError(f"web/{rel} is in no role folder of web/ {WEB_ROLES}")
+        if site_path in files:
+            raise ValueError(f"web/{rel} and {files[site_path]} are both served as {site_path}")
+        files[site_path] = path
+    return files
+
+
 def site_plan(root: Path) -> dict[str, Path]:
     """Every file of the site: path inside dist/ -> source file."""
     node = root / "node_modules"
     plan: dict[str, Path] = {}
-    plan.update(_tree(root / "web"))
+    plan.update(web_files(root / "web"))
     plan.pop(SERVICE_WORKER, None)  # rendered with the build's facts by assemble_dist
     plan.update({f"static/{k}": v for k, v in _tree(root / "static").items()})
     plan.update({f"vendor/pyscript/{k}": v for k, v in _tree(node / "@pyscript/core/dist").items()})
@@ -169,7 +187,7 @@ def assemble_dist(root: Path, dist: Path) -> None:
             page = render_page(source.read_text(encoding="utf-8"), split)
             _write_text(dist / rel, page)
     site = site_after_split(site, split)
-    worker = (root / "web" / SERVICE_WORKER).read_text(encoding="utf-8")
+    worker = web_files(root / "web")[SERVICE_WORKER].read_text(encoding="utf-8")
     keep = finish_site(dist, site, worker)
     for path in sorted(p for p in dist.rglob("*") if p.is_file()):
         if path.relative_to(dist).as_posix() not in keep:

@@ -1,7 +1,7 @@
 """`blazepose track`'s output, written frame by frame: a long video's results are never all
 in memory, and an output file only appears once it is complete.
 
-The JSON is the recording format of blazepose.recording, byte for byte what
+The JSON is the recording format of blazepose.analysis.recording, byte for byte what
 json.dumps(document, separators=(",", ":")) gives for the whole document; the CSV is
 recording.to_csv's, row by row.
 """
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from blazepose.recording import csv_header
+from blazepose.analysis.recording import csv_header
 
 _COMPACT = (",", ":")
 

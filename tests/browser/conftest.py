@@ -25,9 +25,8 @@ from blazepose_tools.site_build import assemble_dist
 from blazepose_tools.static_server import serve_in_background
 from PIL import Image
 from playwright.sync_api import Browser, BrowserType, Playwright
+from support.paths import DIST, ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
-DIST = ROOT / "dist"
 CHROMIUM = Path("/usr/bin/chromium")
 SAMPLE_VIDEO = "video/pose2sim_single_cam01.mp4"
 PARITY_FRAMES = 30

@@ -19,17 +19,17 @@ from pathlib import Path
 
 import pytest
 from blazepose.analysis import EXERCISES, Analyzer, analyze_frames
-from blazepose.joint_angles import ANGLE_NAMES, joint_angles
-from blazepose.pose_classifier import ClassifierCounter, load_samples_csv
-from blazepose.recording import csv_header
+from blazepose.analysis.joint_angles import ANGLE_NAMES, joint_angles
+from blazepose.analysis.pose_classifier import ClassifierCounter, load_samples_csv
+from blazepose.analysis.recording import csv_header
 from blazepose_tools.media_input import iter_video
 from PIL import Image
 from playwright.sync_api import Browser, Page
-from test_page import COLLECT_POSES, open_page, process_image_js, serve_folder, wait_ready
+from support.page import COLLECT_POSES, open_page, process_image_js, serve_folder, wait_ready
+from support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
-from synthetic_poses import exercise_sequence  # noqa: E402
+from support.synthetic_poses import exercise_sequence  # noqa: E402
 from test_real_exercise_clips import TRUTH, count_reps, load_clip, window  # noqa: E402
 from test_rep_adaptive import DECLINE, LOW_FRONT  # noqa: E402
 

@@ -5,7 +5,7 @@ the WebNN-capable Chromium) tracks like the CPython runner."""
 from __future__ import annotations
 
 from playwright.sync_api import Browser, Page
-from test_page import agreement_with_cpython, open_page, wait_ready
+from support.page import agreement_with_cpython, open_page, wait_ready
 
 TIMED = """() => { const c = window.blazepose.runtime?.choice;
     return c && !c.provisional && c.candidates.some((r) => r.ms !== null) ? c : null; }"""

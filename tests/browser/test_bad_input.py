@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Page
-from test_page import on_person, open_page, wait_for_poses, wait_ready
+from support.page import on_person, open_page, wait_for_poses, wait_ready
+from support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "static" / "sample" / "sample.mp4"  # h264, moov before mdat
 HIDDEN_S = 5
 STORM_CALLS = 20

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from blazepose_tools.site_headers import CSP, HEADERS_FILE, read_headers_file
 from playwright.sync_api import Browser, BrowserContext, Page
-from test_page import wait_ready
+from support.page import wait_ready
 
 # Every violation the page's document sees, and its poses.
 WATCH = """window.__violations = []; window.__poses = [];

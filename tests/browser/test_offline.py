@@ -21,9 +21,9 @@ from blazepose_tools.offline_build import SERVICE_WORKER
 from blazepose_tools.site_build import finish_site
 from blazepose_tools.static_server import serve_in_background
 from playwright.sync_api import Browser, BrowserContext, Error, Page
-from test_page import on_person, wait_ready
+from support.page import on_person, wait_ready
+from support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 LITE = landmark_file("lite", segmentation=False)
 FULL = landmark_file("full", segmentation=False)
 COLLECT = """window.__poses = [];
@@ -113,7 +113,9 @@ def rebuild(site: Path) -> None:
         for p in site.rglob("*")
         if p.is_file() and p.suffix not in EXTRAS and p.name != "_headers"
     ]
-    finish_site(site, files, (ROOT / "web" / SERVICE_WORKER).read_text(encoding="utf-8"))
+    finish_site(
+        site, files, (ROOT / "web" / "offline" / SERVICE_WORKER).read_text(encoding="utf-8")
+    )
 
 
 def new_model_build(site: Path, name: str) -> str:

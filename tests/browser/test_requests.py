@@ -18,9 +18,9 @@ from urllib.parse import urlsplit
 import pytest
 from blazepose_tools.browsers import FOREGROUND_FLAGS, BrowserUnavailable, webnn_chromium
 from playwright.sync_api import Browser, BrowserContext, Playwright, Route
-from test_page import COLLECT_POSES, on_person, wait_for_poses, wait_ready
+from support.page import COLLECT_POSES, on_person, wait_for_poses, wait_ready
+from support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 # Counts what could carry frames out other than a request: peer connections, sockets,

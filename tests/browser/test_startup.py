@@ -5,8 +5,8 @@ next visit and measured again when what it depended on changes."""
 from __future__ import annotations
 
 from playwright.sync_api import Browser, Page
+from support.page import open_page, wait_ready
 from test_backends import TIMED
-from test_page import open_page, wait_ready
 
 # Steps that must come one after the other (each pair: earlier, later).
 ORDER = [

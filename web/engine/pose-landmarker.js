@@ -11,6 +11,12 @@
 //
 // A page that serves it needs cross-origin isolation (COOP/COEP headers) for WASM threads;
 // without it the models run on one thread.
+// Its declared API, with a comment on every field: pose-landmarker.d.ts beside it.
+/** @typedef {import("./pose-landmarker.d.ts").PoseLandmarkerOptions} PoseLandmarkerOptions */
+/** @typedef {import("./pose-landmarker.d.ts").PoseLandmarkerSettings} PoseLandmarkerSettings */
+/** @typedef {import("./pose-landmarker.d.ts").PoseLandmarkerResult} PoseLandmarkerResult */
+/** @typedef {import("./pose-landmarker.d.ts").PoseImageSource} PoseImageSource */
+/** @typedef {import("./pose-landmarker.d.ts").PoseRuntime} PoseRuntime */
 import { CONTRACT } from "./contract.js";
 import { LoadError } from "./downloads.js";
 import { FrameDriver } from "./frame-driver.js";
@@ -84,6 +90,7 @@ export class PoseLandmarker {
   // the downloads and the start-up steps), onMessage(text) (notices such as a WebGPU
   // fallback), onRuntime(runtime) (auto's first visit timed its candidates after the first
   // pose, and may have switched), startTime (performance.now() origin of the `startup` marks).
+  /** @param {PoseLandmarkerOptions} [options] @returns {Promise<PoseLandmarker>} */
   static async create(options = {}) {
     const reason = unsupportedReason();
     if (reason)
@@ -151,12 +158,14 @@ export class PoseLandmarker {
   }
 
   // The options in force (`backend` as asked: "auto" or a name; `runtime` says which runs).
+  /** @returns {Required<PoseLandmarkerSettings>} */
   get options() {
     return { ...this.#options };
   }
 
   // The running models: backend name, WASM threads, WebNN device type, landmark file, whether
   // it has the segmentation head, whether ORT runs in its proxy worker, and the choice.
+  /** @returns {PoseRuntime} */
   get runtime() {
     return this.#running.runtime;
   }
@@ -286,6 +295,10 @@ export class PoseLandmarker {
   // Changes options (keys of CONTRACT.defaults) without reloading the page: a new model or
   // backend loads new sessions (the old ones stay in use if that fails); tracker options
   // start a new track. Resolves with the options in force.
+  /**
+   * @param {PoseLandmarkerSettings} changes
+   * @returns {Promise<Required<PoseLandmarkerSettings>>}
+   */
   setOptions(changes = {}) {
     checkOptions(changes);
     return this.#exclusive(async () => {
@@ -315,11 +328,17 @@ export class PoseLandmarker {
 
   // Tracks one video frame (a video, canvas, image, ImageBitmap, VideoFrame or ImageData) at
   // timeMs (increasing); resolves with the result (see #track).
+  /**
+   * @param {PoseImageSource} source
+   * @param {number} timeMs
+   * @returns {Promise<PoseLandmarkerResult>}
+   */
   detectForVideo(source, timeMs) {
     return this.#exclusive(() => this.#track(source, timeMs));
   }
 
   // A still image, independent of earlier frames: reset, then one frame.
+  /** @param {PoseImageSource} image @returns {Promise<PoseLandmarkerResult>} */
   detect(image) {
     return this.#exclusive(() => {
       this.#session.reset();
@@ -369,6 +388,7 @@ export class PoseLandmarker {
     return closing;
   }
 
+  /** @returns {Promise<PoseLandmarkerResult>} */
   async #track(source, timeMs) {
     const { segmentation, smoothing } = this.#options;
     const run = () =>

@@ -11,7 +11,7 @@ Each session also runs `blazepose.analysis.Analyzer` (the CLI's) on every finish
 `analyze` returns the frame's angles, rep count, new reps, classifier scores and the user
 function's output or error as one compact JSON string; `set_analysis` chooses the exercise,
 the classifier samples (CSV text) and the user's Python. With numPoses > 1 every person has
-an analyzer of their own (blazepose.people_analysis); `analyze` gives the chosen person's
+an analyzer of their own (blazepose.analysis.people); `analyze` gives the chosen person's
 (`select_person`, default the first) plus everyone's count and each pose's angles.
 """
 
@@ -41,10 +41,12 @@ def _snapshot_is_current() -> bool:
 
     folder = os.path.dirname(snapshot.__file__)
     found = {}
-    for name in os.listdir(folder):
-        if name.endswith(".py"):
-            with open(os.path.join(folder, name), "rb") as source:
-                found[name] = hashlib.sha256(source.read()).hexdigest()
+    for parent, _, names in os.walk(folder):  # subpackages (blazepose.analysis) included
+        for name in names:
+            if name.endswith(".py"):
+                path = os.path.join(parent, name)
+                with open(path, "rb") as source:
+                    found[os.path.relpath(path, folder)] = hashlib.sha256(source.read()).hexdigest()
     if found == expected:
         return True
     for name in [n for n in sys.modules if n == "blazepose" or n.startswith("blazepose.")]:
@@ -57,12 +59,12 @@ FROM_SNAPSHOT = _snapshot_is_current()
 try:
     from blazepose import contract
     from blazepose.analysis import EXERCISES, Analyzer, analyze_frames, describe_error
+    from blazepose.analysis.joint_angles import ANGLE_NAMES
+    from blazepose.analysis.people import PeopleAnalyzer
+    from blazepose.analysis.pose_classifier import ClassifierCounter, load_samples_csv
+    from blazepose.analysis.recording import csv_row, to_csv
+    from blazepose.analysis.rep_signals import FALLBACKS
     from blazepose.crop_transform import canvas_transform
-    from blazepose.joint_angles import ANGLE_NAMES
-    from blazepose.people_analysis import PeopleAnalyzer
-    from blazepose.pose_classifier import ClassifierCounter, load_samples_csv
-    from blazepose.recording import csv_row, to_csv
-    from blazepose.rep_signals import FALLBACKS
     from blazepose.tracker import CropRequest, PoseTracker, TrackerOptions
 except ImportError as error:  # shown on the loading screen instead of a silent hang
     js.globalThis.blazeposePyFailed(f"The blazepose package could not be imported: {error}")
@@ -366,7 +368,7 @@ def analysis_info() -> str:
 
 def recording_csv(frames_json: str) -> str:
     """A page recording's frames ([{time_ms, landmarks, world_landmarks, angles, count}]:
-    csv_row's arguments by name) as the CLI's CSV (blazepose.recording)."""
+    csv_row's arguments by name) as the CLI's CSV (blazepose.analysis.recording)."""
     frames = json.loads(frames_json)
     return to_csv(csv_row(**{**f, "angles": f["angles"] or {}}) for f in frames)
 

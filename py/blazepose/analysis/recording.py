@@ -14,8 +14,8 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .analysis import rounded_angles
-from .constants import LANDMARK_NAMES
+from ..constants import LANDMARK_NAMES
+from .analyzer import rounded_angles
 from .joint_angles import ANGLE_NAMES, SPACES
 
 DECIMALS = 6  # landmark values (1e-6 of the image: far below a pixel)

@@ -28,7 +28,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from operator import add, sub
 
-from . import constants as C
+from .. import constants as C
 from .pose_embedding import (
     EMBEDDING_PAIRS,
     PoseSample,

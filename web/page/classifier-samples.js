@@ -9,7 +9,7 @@ const SAMPLE_EVERY_MS = 250;
 const READY_MS = 3000; // countdown before a hold starts: time to get into position
 const HOLD_MS = 3000;
 
-// Six decimals, as blazepose.pose_classifier.samples_to_csv writes them.
+// Six decimals, as blazepose.analysis.pose_classifier.samples_to_csv writes them.
 const rowValues = (landmarks) => landmarks.flatMap((p) => p.slice(0, 3).map((v) => v.toFixed(6)));
 
 export class ClassifierSamples {

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .analysis import Analyzer, FrameAnalysis
+from .analyzer import Analyzer, FrameAnalysis
 
 
 class PeopleAnalyzer:

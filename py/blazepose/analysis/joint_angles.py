@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from . import constants as C
+from .. import constants as C
 
 # Landmark indices (constants.LANDMARK_NAMES).
 NOSE = 0

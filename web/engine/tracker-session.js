@@ -121,7 +121,7 @@ export class TrackerSession {
 
   // The finished frame's analysis: {angles ({image, world} or null without a pose),
   // exercise, state, count, signal, diagnostics (the preset counter's state and why it
-  // does not count: blazepose.rep_diagnostics, or null), reps: [{exercise, count, startMs,
+  // does not count: blazepose.analysis.rep_diagnostics, or null), reps: [{exercise, count, startMs,
   // endMs, rangeDeg}] completed in this frame, classifier ({scores, state, count} or null),
   // output and error (the user function's)}. With several people: that of the person chosen
   // with selectPerson, and id (theirs), people ([{id, count, present}]: everyone seen) and

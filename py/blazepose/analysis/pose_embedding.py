@@ -16,7 +16,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from . import constants as C
+from .. import constants as C
 
 NUM_LANDMARKS = C.NUM_POSE_LANDMARKS
 L_SHOULDER, R_SHOULDER, L_HIP, R_HIP = 11, 12, 23, 24

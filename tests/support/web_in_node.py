@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 from blazepose import contract
+from blazepose_tools.site_build import web_files
 
-WEB = Path(__file__).resolve().parent.parent / "web"
+WEB = Path(__file__).resolve().parents[2] / "web"
 
 
 def run_with_module(tmp_path: Path, module: str, script: str, *args: str) -> Any:
@@ -21,7 +22,7 @@ def run_with_module(tmp_path: Path, module: str, script: str, *args: str) -> Any
     node = shutil.which("node")
     if node is None:
         pytest.skip("node not installed")
-    shutil.copy(WEB / module, tmp_path / module)
+    shutil.copy(web_files(WEB)[module], tmp_path / module)
     (tmp_path / "contract.js").write_text(contract.render_js())
     (tmp_path / "package.json").write_text('{"type": "module"}')
     (tmp_path / "run.js").write_text(script)

@@ -19,7 +19,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from . import constants as C
+from .. import constants as C
 from .joint_angles import ANGLES
 
 L_SH, R_SH, L_WR, R_WR = 11, 12, 15, 16
