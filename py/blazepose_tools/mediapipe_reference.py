@@ -13,8 +13,9 @@ the page as lossless PNG files of exactly the pixels our pipeline gets. Nothing 
 beyond 127.0.0.1. `--build tasks` runs MediaPipe's other web build instead, the Tasks API
 (npm `@mediapipe/tasks-vision` PoseLandmarker, VIDEO mode, CPU, bundle from
 bench/task_bundle.py), to show how much Google's two builds disagree with each other;
-`--num-poses N` (Tasks build only) sets its numPoses and every frame also gets `poses`, the
-image landmarks of each pose found, in the Tasks API's order (issue 21).
+`--num-poses N` (Tasks build only) sets its numPoses, and every frame gets `poses`, the
+image landmarks of each pose found in the Tasks API's order, instead of `landmarks` and
+`world_landmarks` (issue 21).
 Output: tests/fixtures/<sequence>/<model>.json (tasks_<model>.json, tasks_<model>_n<N>.json
 for N > 1) in the shared reference format, except that every frame carries its own width and
 height, plus `segments` (source, first frame, size) and `frames_sha256` (sequences.digest).
@@ -147,8 +148,8 @@ def run_page(
                     )
                     poses = [_round(p) for p in result.pop("poses", [])]
                     rounded = {k: _round(v) for k, v in result.items()}
-                    if num_poses > 1:
-                        rounded["poses"] = poses
+                    if num_poses > 1:  # every pose's image landmarks instead
+                        rounded = {"poses": poses}
                     frames.append({"index": index, "time_ms": time_ms, **rounded})
                     if index % 50 == 49:
                         seconds = time.monotonic() - started
@@ -205,7 +206,7 @@ def make_reference(
         target = out / reference_file(name, model, build, num_poses).relative_to(FIXTURES)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(reference, separators=(",", ":")) + "\n")
-        present = sum(f["landmarks"] is not None for f in frames)
+        present = sum(bool(f.get("poses", f.get("landmarks"))) for f in frames)
         people = sum(len(f.get("poses", [])) for f in frames)
         log(f"  wrote {target}: pose on {present}/{len(frames)} frames, {people} person-frames")
 

@@ -86,7 +86,10 @@ def tasks_people(reference: dict) -> People:
     has its one pose in `landmarks`)."""
     people = []
     for frame in reference["frames"]:
-        poses = frame.get("poses", [frame["landmarks"]] if frame["landmarks"] else [])
+        if "poses" in frame:
+            poses = frame["poses"]
+        else:
+            poses = [frame["landmarks"]] if frame["landmarks"] else []
         people.append(list(enumerate(poses)))
     return people
 
