@@ -69,14 +69,23 @@ def test_a_track_ends_below_presence_and_its_id_is_not_reused() -> None:
     frame(tracker, 0.0, (LEFT, RIGHT))
     assert frame(tracker, 33.0, flags=(0.1, 0.9)) == ["landmark", "landmark"]
     assert tracker.ids == [1] and xs(tracker) == [RIGHT]
-    # One of two tracked: the detector waits REDETECT_INTERVAL_MS after its last run...
-    assert frame(tracker, 66.0) == ["landmark"]
-    assert frame(tracker, C.REDETECT_INTERVAL_MS - 1) == ["landmark"]
-    # ...then finds the left person again, as someone new; the right one's detection is
-    # on a tracked person and dropped.
-    runs = frame(tracker, C.REDETECT_INTERVAL_MS, (RIGHT, LEFT))
+    # One of two tracked: the detector runs on the next frame (REDETECT_INTERVAL_MS 0, as
+    # Tasks), finds the left person again as someone new, and drops the right one's
+    # detection, on a tracked person.
+    assert C.REDETECT_INTERVAL_MS == 0.0
+    runs = frame(tracker, 66.0, (RIGHT, LEFT))
     assert runs == ["detector", "landmark", "landmark"]
     assert tracker.ids == [1, 2] and xs(tracker) == [RIGHT, LEFT]
+
+
+def test_a_bounded_detector_rate_while_some_are_tracked(monkeypatch) -> None:
+    monkeypatch.setattr(C, "REDETECT_INTERVAL_MS", 100.0)
+    tracker = PoseTracker(TrackerOptions(num_poses=2))
+    frame(tracker, 0.0, (LEFT,))
+    assert frame(tracker, 33.0) == ["landmark"]
+    assert frame(tracker, 99.0) == ["landmark"]
+    assert frame(tracker, 100.0, (LEFT, RIGHT)) == ["detector", "landmark", "landmark"]
+    assert tracker.ids == [0, 1]
 
 
 def test_no_one_tracked_detects_every_frame() -> None:
@@ -102,7 +111,7 @@ def test_two_tracks_on_one_person_keep_the_older() -> None:
     tracker.submit(landmark_outputs())
     assert tracker.submit(landmark_outputs(aux_shift=-(RIGHT - LEFT) * W * 256 / 140)) is None
     assert tracker.ids == [0] and xs(tracker) == [LEFT]
-    assert frame(tracker, 66.0) == ["landmark"] and tracker.ids == [0]
+    assert frame(tracker, 66.0) == ["detector", "landmark"] and tracker.ids == [0]
 
 
 def test_static_images_detect_every_frame_with_new_ids() -> None:
@@ -145,11 +154,12 @@ def test_same_person_by_overlap_or_by_hip_centre() -> None:
     assert rect_iou(beside.rect, tracked.rect) < 0.5 and not same_person(beside, [tracked])
 
 
-def test_detector_schedule() -> None:
+def test_detector_schedule(monkeypatch) -> None:
+    monkeypatch.setattr(C, "REDETECT_INTERVAL_MS", 100.0)
     assert detector_due(1, 0, 0, 0.0, 0.0)
     assert not detector_due(1, 1, 0, 1e6, 0.0)
-    assert detector_due(2, 1, 0, C.REDETECT_INTERVAL_MS, 0.0)
-    assert not detector_due(2, 1, 0, C.REDETECT_INTERVAL_MS - 1, 0.0)
+    assert detector_due(2, 1, 0, 100.0, 0.0)
+    assert not detector_due(2, 1, 0, 99.0, 0.0)
     assert detector_due(2, 1, 1, 1.0, 0.0)  # a track waiting for a region
     assert detector_due(2, 1, 0, 5.0, 50.0)  # time went back (a new video)
 

@@ -166,5 +166,7 @@ SAME_PERSON_HIP_DISTANCE = 0.3
 SAME_PERSON_TORSO_DISTANCE = 0.5
 # With some but fewer than num_poses people tracked the detector runs at most this often to
 # find someone who walks in (none tracked: every frame, as with one person; all tracked:
-# never). Ours, not MediaPipe's: the Tasks graph runs it on every such frame.
-REDETECT_INTERVAL_MS = 100.0
+# never). 0: on every such frame, as the Tasks graph does; at 100 ms the pose2sim
+# side-by-side clip, whose people the detector finds only on some frames, lost half its
+# person-frames.
+REDETECT_INTERVAL_MS = 0.0
