@@ -4,9 +4,10 @@ Clips (blazepose_tools.mediapipe_reference.SEQUENCES): `two_person` is the share
 `sports2d_demo.mp4` (BSD-3-Clause: someone on a box, a walker passing below, a backflip and a
 cartwheel); `side_by_side_2` the two pose2sim clips (BSD-3-Clause) side by side. (On the
 three-clip `side_by_side_3` with numPoses 3 we find fewer person-frames than Tasks, 184 vs
-226: docs/several-people.md; not held here.) References: tests/fixtures/<clip>/tasks_full_n<N>.json. The measures are
-blazepose_tools.several_people's (person-frames with duplicates left out, identity switches
-by cuts.identity_switches per identity, PCK@0.2 on matched people).
+226: docs/several-people.md; not held here.) References:
+tests/fixtures/<clip>/tasks_full_n<N>.json. The measures are blazepose_tools.several_people's
+(person-frames with duplicates left out, identity switches by cuts.identity_switches per
+identity, PCK@0.2 on matched people).
 """
 
 from __future__ import annotations
