@@ -10,6 +10,7 @@ from blazepose.crop_transform import canvas_transform
 from blazepose.tracker import PoseTracker, TrackerOptions
 from support.paths import ROOT
 from support.pyodide import prelude, run_node
+from test_multi_pose_tracker import LEFT, RIGHT, detections
 from test_tracker import H, W, detector_outputs, landmark_outputs
 
 pytestmark = pytest.mark.slow
@@ -32,6 +33,7 @@ const field = (layout, data, name) => {
 const frames = [];
 for (const [index, outputs] of inputs.frames.entries()) {
   const requests = [];
+  const runs = { detector: 0, landmark: 0 };
   let pending = session.begin(inputs.width, inputs.height, 100 + 33 * index);
   while (pending) {
     const r = view("request", "f64");
@@ -42,15 +44,25 @@ for (const [index, outputs] of inputs.frames.entries()) {
       border: CONTRACT.borders[field(CONTRACT.request, r, "border")[0]],
       matrix: field(CONTRACT.request, r, "matrix"),
     });
-    for (const name of CONTRACT.outputs[kind]) view(name, "f32").set(outputs[kind][name]);
+    // One set of outputs for every run of a kind, or a list of them, one per run.
+    const given = outputs[kind];
+    const out = Array.isArray(given) ? given[runs[kind]++] : given;
+    for (const name of CONTRACT.outputs[kind]) view(name, "f32").set(out[name]);
     pending = session.submit();
   }
   const result = view("result", "f64");
-  const pose = {};
-  for (const name of Object.keys(CONTRACT.result.fields)) {
-    pose[name] = field(CONTRACT.result, result, name);
+  const poses = [];
+  const slotLength = CONTRACT.result.length;
+  for (let at = 0; at < CONTRACT.maxNumPoses * slotLength; at += slotLength) {
+    const slot = result.subarray(at, at + slotLength);
+    const pose = {};
+    for (const name of Object.keys(CONTRACT.result.fields)) {
+      pose[name] = field(CONTRACT.result, slot, name);
+    }
+    poses.push(pose);
+    if (pose.found[0] === 0) break;
   }
-  frames.push({ requests, pose });
+  frames.push({ requests, pose: poses[0], poses, analysis: JSON.parse(session.analyze()) });
 }
 session.close();
 console.log(JSON.stringify(frames));
@@ -64,6 +76,21 @@ def f32(values):
     return list(array.array("f", values))
 
 
+def run_bridge(tmp_path, options: dict, frames: list) -> list:
+    """The frames' model outputs through app.py in Pyodide: per frame its requests, its
+    result slots and its analysis."""
+    inputs = tmp_path / "inputs.json"
+    inputs.write_text(json.dumps({"width": W, "height": H, "options": options, "frames": frames}))
+    contract_js = tmp_path / "contract.mjs"
+    contract_js.write_text(contract.render_js())
+    runner = (
+        RUNNER.replace("__CONTRACT__", str(contract_js))
+        .replace("__INPUTS__", str(inputs))
+        .replace("__APP__", str(ROOT / "web" / "engine" / "app.py"))
+    )
+    return run_node(tmp_path, prelude(tmp_path) + runner, 300)
+
+
 def test_bridge_drives_the_tracker_like_cpython(tmp_path):
     detector = {k: f32(v) for k, v in detector_outputs().items()}
     lost = {k: f32(v) for k, v in detector_outputs(score_logit=-1.0).items()}
@@ -75,16 +102,7 @@ def test_bridge_drives_the_tracker_like_cpython(tmp_path):
     ]
     frames = [{"detector": d, "landmark": {k: f32(v) for k, v in lm.items()}} for d, lm in steps]
     options = {"smoothing": True, "segmentation": True, "minTrackingConfidence": 0.5}
-    inputs = tmp_path / "inputs.json"
-    inputs.write_text(json.dumps({"width": W, "height": H, "options": options, "frames": frames}))
-    contract_js = tmp_path / "contract.mjs"
-    contract_js.write_text(contract.render_js())
-    runner = (
-        RUNNER.replace("__CONTRACT__", str(contract_js))
-        .replace("__INPUTS__", str(inputs))
-        .replace("__APP__", str(ROOT / "web" / "engine" / "app.py"))
-    )
-    got = run_node(tmp_path, prelude(tmp_path) + runner, 300)
+    got = run_bridge(tmp_path, options, frames)
 
     tracker = PoseTracker(TrackerOptions(enable_segmentation=True))
     assert [len(f["requests"]) for f in got] == [2, 1, 1, 1]
@@ -112,3 +130,44 @@ def test_bridge_drives_the_tracker_like_cpython(tmp_path):
         assert js_pose["landmarks"] == pytest.approx(flat, abs=1e-9)
         world = [v for lm in pose.world_landmarks for v in lm]
         assert js_pose["worldLandmarks"] == pytest.approx(world, abs=1e-9)
+    assert got[0]["analysis"].get("people") is None  # one person: the analysis as before
+
+
+def test_bridge_gives_every_person_with_id_run_and_own_analysis(tmp_path):
+    """numPoses 2: both people in the result, by id, with the landmark run that gave each;
+    a person lost leaves the other's id alone; each is analysed apart."""
+    two = {k: f32(v) for k, v in detections(LEFT, RIGHT).items()}
+    found, lost = ({k: f32(v) for k, v in landmark_outputs(flag).items()} for flag in (0.9, 0.1))
+    frames = [
+        {"detector": two, "landmark": [found, found]},
+        {"detector": two, "landmark": [found, found]},
+        {"detector": two, "landmark": [lost, found]},  # the first person (id 0) is gone
+    ]
+    got = run_bridge(tmp_path, {"numPoses": 2, "segmentation": True}, frames)
+
+    tracker = PoseTracker(TrackerOptions(num_poses=2, enable_segmentation=True))
+    for index, (frame, js_frame) in enumerate(zip(frames, got, strict=True)):
+        request = tracker.begin_frame(W, H, 100 + 33 * index)
+        runs = 0
+        while request is not None:
+            outputs = frame[request.kind]
+            if request.kind == "landmark":
+                outputs, runs = outputs[runs], runs + 1
+            request = tracker.submit(outputs)
+        poses = tracker.poses
+        slots = js_frame["poses"]
+        assert len(slots) == len(poses) + 1 and slots[-1]["found"] == [0.0]
+        for pose, slot in zip(poses, slots, strict=False):
+            assert slot["id"] == [pose.id]
+            flat = [v for lm in pose.landmarks for v in lm]
+            assert slot["landmarks"] == pytest.approx(flat, abs=1e-9)
+        analysis = js_frame["analysis"]
+        assert analysis["id"] == poses[0].id and len(analysis["pose_angles"]) == len(poses)
+    assert [[s["id"][0] for s in f["poses"][:-1]] for f in got] == [[0, 1], [0, 1], [1]]
+    # Tracked people are cropped in id order: id 1 is the second run, until id 0 is gone.
+    assert [[s["run"][0] for s in f["poses"][:-1]] for f in got] == [[0, 1], [0, 1], [1]]
+    people = got[-1]["analysis"]["people"]
+    assert people == [
+        {"id": 0, "count": 0, "present": False},
+        {"id": 1, "count": 0, "present": True},
+    ]

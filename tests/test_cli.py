@@ -22,7 +22,7 @@ from blazepose.analysis import Analyzer, analyze_frames
 from blazepose.analysis.joint_angles import ANGLE_NAMES
 from blazepose.analysis.pose_classifier import sample_from_landmarks, samples_to_csv
 from blazepose.analysis.recording import csv_header, csv_row, frame_json, to_csv
-from blazepose_tools.cli import Reporter, main
+from blazepose_tools.cli import EXIT_ERROR, Reporter, main
 from blazepose_tools.media_input import Notice, iter_video
 from blazepose_tools.track_output import CsvWriter, JsonWriter, OutputFile
 from PIL import Image
@@ -406,3 +406,58 @@ def test_track_counts_with_a_classifier(models: None, short_clip: Path, tmp_path
     assert bad.returncode == 2 and "no samples of class bottom" in bad.stderr
     unknown = run_cli(str(short_clip), "--reps", "burpee")
     assert unknown.returncode == 2 and "invalid choice" in unknown.stderr
+
+
+@pytest.fixture(scope="module")
+def two_people_clip(media_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Six frames of the astronaut beside her mirror image (1024 x 512), near-lossless."""
+    photo = Image.open(media_dir / "images" / "skimage_astronaut.png").convert("RGB")
+    both = Image.new("RGB", (1024, 512))
+    both.paste(photo, (0, 0))
+    both.paste(photo.transpose(Image.Transpose.FLIP_LEFT_RIGHT), (512, 0))
+    path = tmp_path_factory.mktemp("two") / "two.mp4"
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("mpeg4", rate=30)
+        stream.width, stream.height, stream.pix_fmt = 1024, 512, "yuv420p"
+        stream.options = {"qscale": "1"}
+        for _ in range(6):
+            container.mux(stream.encode(av.VideoFrame.from_ndarray(np.asarray(both), "rgb24")))
+        container.mux(stream.encode(None))
+    return path
+
+
+def test_num_poses_gives_each_person_an_id_and_own_counts(
+    models: None, two_people_clip: Path, tmp_path: Path
+) -> None:
+    out, table = tmp_path / "out.json", tmp_path / "out.csv"
+    done = run_cli(
+        str(two_people_clip), "--model", "lite", "--num-poses", "2", "--reps", "squat",
+        "--json", str(out), "--csv", str(table),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "2 people" in done.stderr.splitlines()[-1]
+    document = json.loads(out.read_text())
+    assert set(document) == {"model", "width", "height", "num_poses", "frames", "reps_per_person"}
+    assert [r["id"] for r in document["reps_per_person"]] == [0, 1]
+    assert {r["exercise"] for r in document["reps_per_person"]} == {"squat"}
+    sides = None
+    for frame in document["frames"]:
+        poses = frame["poses"]
+        assert [p["id"] for p in poses] == [0, 1]  # the same two ids on every frame
+        assert all(set(p) == {"id", "landmarks", "world_landmarks", "angles"} for p in poses)
+        # The single-person fields are the first person's.
+        assert frame["landmarks"] == poses[0]["landmarks"]
+        assert frame["angles"] == poses[0]["angles"]
+        # Each id stays on its own side of the picture.
+        now = [np.mean([lm[0] for lm in p["landmarks"]]) > 0.5 for p in poses]
+        assert sorted(now) == [False, True] and now == (sides or now)
+        sides = now
+    lines = table.read_text().splitlines()
+    assert lines[0].split(",") == ["id", *csv_header()]
+    assert [line.split(",")[0] for line in lines[1:]] == ["0", "1"] * 6
+
+
+def test_num_poses_out_of_range_fails_with_one_line(models: None, tmp_path: Path) -> None:
+    done = run_cli(str(tmp_path), "--num-poses", "5")
+    assert done.returncode == EXIT_ERROR
+    assert done.stderr.strip() == "error: --num-poses must be 1..4, got 5"

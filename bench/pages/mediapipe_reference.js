@@ -2,7 +2,8 @@
 // solution; ?build=tasks: @mediapipe/tasks-vision PoseLandmarker (VIDEO mode, CPU). The driver
 // (blazepose_tools.mediapipe_reference) calls init(model) once, then frame(url, timeMs) for
 // every frame in order, so tracking and smoothing see one video. Options at their defaults,
-// like shared/reference (smoothing on, segmentation off, confidences 0.5).
+// like shared/reference (smoothing on, segmentation off, confidences 0.5); the Tasks build
+// takes numPoses (init's second argument, default 1) and returns every pose it found.
 const COMPLEXITY = { lite: 0, full: 1, heavy: 2 };
 const build = new URLSearchParams(location.search).get('build') ?? 'pose';
 
@@ -36,12 +37,12 @@ const legacy = {
 
 const tasks = {
   landmarker: null,
-  async init(model) {
+  async init(model, numPoses) {
     const { FilesetResolver, PoseLandmarker } = await import('/mp/tasks-vision/vision_bundle.mjs');
     const fileset = await FilesetResolver.forVisionTasks('/mp/tasks-vision/wasm');
     this.landmarker = await PoseLandmarker.createFromOptions(fileset, {
       baseOptions: { modelAssetPath: `/tasks/pose_landmarker_${model}.task`, delegate: 'CPU' },
-      runningMode: 'VIDEO', numPoses: 1, minPoseDetectionConfidence: 0.5,
+      runningMode: 'VIDEO', numPoses, minPoseDetectionConfidence: 0.5,
       minPosePresenceConfidence: 0.5, minTrackingConfidence: 0.5, outputSegmentationMasks: false,
     });
   },
@@ -50,6 +51,7 @@ const tasks = {
     return {
       landmarks: rows(result.landmarks?.[0]),
       world_landmarks: rows(result.worldLandmarks?.[0]),
+      poses: (result.landmarks ?? []).map(rows),
     };
   },
 };
@@ -58,8 +60,9 @@ const oracle = build === 'tasks' ? tasks : legacy;
 
 window.reference = {
   build: oracle === tasks ? 'tasks' : 'pose',
-  async init(model) {
-    await oracle.init(model);
+  async init(model, numPoses = 1) {
+    if (numPoses !== 1 && oracle !== tasks) throw new Error('numPoses needs the Tasks build');
+    await oracle.init(model, numPoses);
     return true;
   },
   async frame(url, timeMs) {

@@ -148,3 +148,25 @@ CLASSIFIER_EMA_ALPHA = 0.2
 # nearest samples out of CLASSIFIER_TOP_N_BY_MEAN_DISTANCE.
 CLASSIFIER_ENTER_THRESHOLD = 6.0
 CLASSIFIER_EXIT_THRESHOLD = 4.0
+
+# --- Several people (issue 21; numPoses of MediaPipe's Tasks PoseLandmarker) -------------
+# Tasks API: num_poses 1..; we bound it, each person costs a landmark-model run per frame.
+MAX_NUM_POSES = 4
+# Two regions are one person when their IoU (rotation ignored) exceeds this: Tasks'
+# AssociationNormRectCalculator min_similarity_threshold = min_tracking_confidence 0.5.
+SAME_PERSON_IOU = 0.5
+# ...or when their hip centres are closer than this many body sizes (hip centre to the point
+# above the head, alignment points 0 -> 1): ours. Two people side by side have their hips
+# about a shoulder width (~0.5 body size) apart; a detection of part of a tracked person,
+# whose region is too small for the IoU, has its hip centre on that person's.
+SAME_PERSON_HIP_DISTANCE = 0.3
+# ...or, once both have landmarks, when their torso centres (mean of shoulders and hips) are
+# closer than this many torso sizes (the longer shoulder-to-opposite-hip diagonal): ours, the
+# measure of blazepose_tools.cuts.SAME_PLACE. Neighbours' torsos are about 0.75 apart.
+SAME_PERSON_TORSO_DISTANCE = 0.5
+# With some but fewer than num_poses people tracked the detector runs at most this often to
+# find someone who walks in (none tracked: every frame, as with one person; all tracked:
+# never). 0: on every such frame, as the Tasks graph does; at 100 ms the pose2sim
+# side-by-side clip, whose people the detector finds only on some frames, lost half its
+# person-frames.
+REDETECT_INTERVAL_MS = 0.0

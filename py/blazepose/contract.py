@@ -69,8 +69,12 @@ def _layout(*fields: tuple[str, int]) -> dict[str, tuple[int, int]]:
 REQUEST_FIELDS = _layout(("kind", 1), ("size", 1), ("border", 1), ("matrix", 6))
 # A frame's pose: found (0/1), pose score, ROI (x_center, y_center, width, height, rotation;
 # normalised), the landmark crop's crop->image canvas matrix (to draw the segmentation mask
-# back), 33 x (x, y, z, visibility, presence) image-normalised, 33 x (x, y, z) metres.
+# back), 33 x (x, y, z, visibility, presence) image-normalised, 33 x (x, y, z) metres, the
+# person's track id, and which of the frame's landmark-model runs gave it (its mask). The
+# result array holds MAX_NUM_POSES of these one after another, by id; the first not found
+# ends the list.
 N = C.NUM_POSE_LANDMARKS
+RESULT_POSES = C.MAX_NUM_POSES
 RESULT_FIELDS = _layout(
     ("found", 1),
     ("pose_score", 1),
@@ -78,6 +82,8 @@ RESULT_FIELDS = _layout(
     ("mask_matrix", 6),
     ("landmarks", N * C.NUM_VALUES_PER_LANDMARK),
     ("world_landmarks", N * C.NUM_WORLD_VALUES_PER_LANDMARK),
+    ("id", 1),
+    ("run", 1),
 )
 
 
@@ -118,6 +124,7 @@ DEFAULTS = {
     "smoothing": True,
     "minDetectionConfidence": C.MIN_DETECTION_CONFIDENCE,
     "minTrackingConfidence": C.MIN_TRACKING_CONFIDENCE,
+    "numPoses": 1,
 }
 
 
@@ -155,6 +162,7 @@ def js_contract() -> dict[str, object]:
         "outputSizes": dict(OUTPUT_SIZES),
         "request": {**_js_layout(REQUEST_FIELDS), "borders": list(BORDERS)},
         "result": _js_layout(RESULT_FIELDS),
+        "maxNumPoses": RESULT_POSES,
         "landmarkNames": list(C.LANDMARK_NAMES),
         "connections": [list(pair) for pair in C.POSE_CONNECTIONS],
         "visibilityThreshold": C.VISIBILITY_THRESHOLD,

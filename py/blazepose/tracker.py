@@ -6,13 +6,20 @@ the same few lines::
     request = tracker.begin_frame(image_w, image_h, time_ms)
     while request is not None:
         request = tracker.submit(run_model(frame, request))
-    pose = tracker.pose
+    pose = tracker.pose          # tracker.poses with num_poses > 1
 
 Per frame: if there is no ROI from the previous frame (or in static-image mode) the detector
 runs and its first detection gives the ROI; the landmark model runs on the ROI; below the
 presence threshold the pose is dropped, every filter is reset and the next frame detects
 again; otherwise the landmarks are projected to the image, smoothed, and the smoothed
 auxiliary landmarks give the next frame's ROI.
+
+With `num_poses` N > 1 (issue 21) every tracked person is a pose_tracks.Track with that same
+design of its own (ROI from its last landmarks, its own filters, dropped below the presence
+threshold) and a stable id. The landmark model runs once per tracked person; the detector
+runs when nobody is tracked, every REDETECT_INTERVAL_MS while fewer than N are, and never
+when N are; its detections on someone already tracked are dropped, and of two tracks that end
+on one person the older stays. With N = 1 this is exactly the one-person graph above.
 """
 
 from __future__ import annotations
@@ -45,6 +52,7 @@ from .landmark_projection import project_landmarks, project_world_landmarks
 from .landmark_smoothing import PoseLandmarkFiltering
 from .letterbox import remove_detection_letterbox, remove_landmark_letterbox
 from .non_max_suppression import weighted_non_max_suppression
+from .pose_tracks import Body, Track, body, detector_due, new_regions, same_person
 from .rect import Rect
 from .segmentation_smoothing import mask_transform
 
@@ -58,6 +66,7 @@ class TrackerOptions:
     enable_segmentation: bool = False
     min_detection_confidence: float = C.MIN_DETECTION_CONFIDENCE
     min_tracking_confidence: float = C.MIN_TRACKING_CONFIDENCE
+    num_poses: int = 1  # people tracked at once, 1..MAX_NUM_POSES (Tasks API's numPoses)
 
 
 @dataclass(frozen=True)
@@ -83,6 +92,7 @@ class PoseResult:
     # logits), when segmentation is enabled; `segmentation` holds them when it was submitted.
     mask_transform: Affine | None = None
     segmentation: Sequence[float] | None = None
+    id: int = 0  # the person's track id: stable while tracked, never reused by its tracker
 
 
 # The models' outputs by their contract names.
@@ -96,34 +106,49 @@ def _has_area(rect: Rect) -> bool:
 
 
 class PoseTracker:
-    """One person tracked through a stream of frames (or independent images)."""
+    """People tracked through a stream of frames (or independent images): one by default,
+    up to `options.num_poses`."""
 
     def __init__(self, options: TrackerOptions | None = None) -> None:
         self.options = options or TrackerOptions()
+        num = self.options.num_poses
+        if isinstance(num, bool) or not isinstance(num, int) or not 1 <= num <= C.MAX_NUM_POSES:
+            raise ValueError(f"num_poses must be an integer 1..{C.MAX_NUM_POSES}, got {num!r}")
         self._anchors = pose_detector_anchors()
-        self._filtering = PoseLandmarkFiltering(
-            enable=self.options.smooth_landmarks and not self.options.static_image_mode
-        )
-        self._tracked_rect: Rect | None = None  # ROI from the previous frame's landmarks
+        self._tracks: list[Track] = []  # oldest first
+        self._next_id = 0
+        self._bodies: list[Body] = []  # where this frame's poses are
+        self._last_detect_ms: float | None = None
         self._frame: tuple[int, int, float] | None = None  # image_w, image_h, time_ms
         self._pending: CropRequest | None = None
         self._letterbox_padding: Padding = (0.0, 0.0, 0.0, 0.0)
-        self._rect: Rect | None = None  # ROI of the pending landmark crop
+        self._queue: list[Track] = []  # tracks whose landmark crop runs later this frame
+        self._current: Track | None = None  # the track of the pending landmark crop
         self._padding: Padding = (0.0, 0.0, 0.0, 0.0)  # its letterbox padding
-        self.pose: PoseResult | None = None  # result of the last finished frame
+        self.poses: list[PoseResult] = []  # results of the last finished frame, by id
+        self.pose: PoseResult | None = None  # the first of them
 
     def reset(self) -> None:
-        """Forget the tracked pose and every filter state (e.g. on a new video)."""
-        self._filtering.reset()
-        self._tracked_rect = None
+        """Forget every tracked pose and filter state (e.g. on a new video); ids go on."""
+        self._tracks = []
+        self._queue = []
+        self._current = None
         self._pending = None
-        self._rect = None
+        self._last_detect_ms = None
+        self.poses = []
         self.pose = None
 
     @property
     def tracking(self) -> bool:
-        """True when the next frame starts from the previous frame's ROI (no detector)."""
-        return self._tracked_rect is not None and not self.options.static_image_mode
+        """True when the next frame starts from a previous frame's ROI (no detector)."""
+        live = sum(t.body is not None for t in self._tracks)
+        orphans = len(self._tracks) - live
+        return live > 0 and not self.options.static_image_mode and not orphans
+
+    @property
+    def ids(self) -> list[int]:
+        """The ids of the last frame's poses, in the order of `poses`."""
+        return [pose.id for pose in self.poses]
 
     def begin_frame(self, image_w: int, image_h: int, time_ms: float) -> CropRequest:
         """Starts a frame; returns the first crop to run (detector or landmark model)."""
@@ -131,16 +156,27 @@ class PoseTracker:
             raise ValueError(f"frame size must be positive, got {image_w}x{image_h}")
         self._frame = (image_w, image_h, time_ms)
         self.pose = None
-        if self.tracking:
-            return self._landmark_request(self._tracked_rect)
-        crop_to_image, self._letterbox_padding = detector_letterbox(image_w, image_h)
-        size = C.DETECTOR_INPUT_SIZE
-        self._pending = CropRequest(DETECTOR, size, "zero", gpu_sampling(crop_to_image))
-        return self._pending
+        self.poses = []
+        self._bodies = []
+        if self.options.static_image_mode:
+            self._tracks = []
+        live = [t for t in self._tracks if t.body is not None]
+        for track in live:
+            track.crop = track.body.rect
+        self._queue = live
+        orphans = len(self._tracks) - len(live)
+        num = self.options.num_poses
+        if detector_due(num, len(live), orphans, time_ms, self._last_detect_ms):
+            self._last_detect_ms = time_ms
+            crop_to_image, self._letterbox_padding = detector_letterbox(image_w, image_h)
+            size = C.DETECTOR_INPUT_SIZE
+            self._pending = CropRequest(DETECTOR, size, "zero", gpu_sampling(crop_to_image))
+            return self._pending
+        return self._next_landmark_request()
 
     def submit(self, outputs: Mapping[str, Sequence[float]]) -> CropRequest | None:
         """Takes the outputs of the pending request's model (by ONNX output name); returns
-        the next crop to run, or None when the frame is done (then see `pose`)."""
+        the next crop to run, or None when the frame is done (then see `pose`, `poses`)."""
         pending, self._pending = self._pending, None
         if pending is None or self._frame is None:
             raise RuntimeError("submit() without a pending request: call begin_frame() first")
@@ -148,48 +184,80 @@ class PoseTracker:
         if missing:
             raise ValueError(f"{pending.kind} outputs missing: {', '.join(missing)}")
         if pending.kind == DETECTOR:
-            rect = self._detect(outputs[BOXES], outputs[SCORES])
-            if rect is None:
-                self._lose()
-                return None
-            return self._landmark_request(rect)
-        self.pose = self._landmarks(outputs)
-        return None
+            self._assign(self._detect(outputs[BOXES], outputs[SCORES]))
+        else:
+            track, self._current = self._current, None
+            pose = self._landmarks(outputs, track)
+            if pose is not None:
+                self.poses.append(pose)
+        return self._next_landmark_request()
 
     # --- steps ---------------------------------------------------------------------------
 
-    def _landmark_request(self, rect: Rect) -> CropRequest:
+    def _next_landmark_request(self) -> CropRequest | None:
+        """The next track's landmark crop, or None when the frame is done."""
+        if not self._queue:
+            self.poses.sort(key=lambda pose: pose.id)
+            self.pose = self.poses[0] if self.poses else None
+            return None
+        self._current = self._queue.pop(0)
         image_w, image_h, _ = self._frame
         size = C.LANDMARK_INPUT_SIZE
-        crop_to_image, self._padding = roi_crop_transform_and_padding(rect, image_w, image_h, size)
-        self._rect = rect
+        crop = self._current.crop
+        crop_to_image, self._padding = roi_crop_transform_and_padding(crop, image_w, image_h, size)
         self._pending = CropRequest(LANDMARK, size, "replicate", gpu_sampling(crop_to_image))
         return self._pending
 
-    def _detect(self, boxes: Sequence[float], scores: Sequence[float]) -> Rect | None:
-        """ROI from the first detection after NMS, or None when nothing scores high enough."""
+    def _detect(self, boxes: Sequence[float], scores: Sequence[float]) -> list[Body | None]:
+        """A person per detection after NMS, best first; None for one that gives no region."""
         image_w, image_h, _ = self._frame
         detections = decode_detections(
             boxes, scores, self._anchors, self.options.min_detection_confidence
         )
         detections = weighted_non_max_suppression(detections)
-        if not detections:
-            return None
-        first = remove_detection_letterbox(detections[:1], self._letterbox_padding)[0]
-        rect = detection_to_roi(first, image_w, image_h)
-        return rect if _has_area(rect) else None
+        detections = remove_detection_letterbox(detections, self._letterbox_padding)
+        found: list[Body | None] = []
+        for detection in detections:
+            rect = detection_to_roi(detection, image_w, image_h)
+            points = detection.keypoints
+            found.append(body(rect, points, image_w, image_h) if _has_area(rect) else None)
+        return found
 
-    def _lose(self) -> None:
-        """A frame without a pose: filters restart and the next frame runs the detector.
+    def _assign(self, detected: list[Body | None]) -> None:
+        """New people from the detections: a track waiting for a region takes the first one
+        (keeping its filters, as the one-person graph does), then new tracks; a detection
+        without a region takes up its place. Waiting tracks left over end."""
+        live = list(self._queue)
+        room = self.options.num_poses - len(live)
+        taken = [t.body for t in live]
+        orphans = [t for t in self._tracks if t.body is None]
+        for found in new_regions(detected, taken, room):
+            if found is None:
+                continue
+            track = orphans.pop(0) if orphans else self._new_track()
+            track.crop = found.rect
+            self._queue.append(track)
+        for track in orphans:
+            self._tracks.remove(track)
+
+    def _new_track(self) -> Track:
+        enable = self.options.smooth_landmarks and not self.options.static_image_mode
+        track = Track(PoseLandmarkFiltering(enable=enable))
+        self._tracks.append(track)
+        return track
+
+    def _end(self, track: Track) -> None:
+        """The person is gone: its filters go with it and its id is not used again.
         MediaPipe's filters reset on the empty packet whatever its time."""
-        self.reset()
+        if track in self._tracks:
+            self._tracks.remove(track)
 
-    def _landmarks(self, outputs: Mapping[str, Sequence[float]]) -> PoseResult | None:
+    def _landmarks(self, outputs: Mapping[str, Sequence[float]], track: Track) -> PoseResult | None:
         image_w, image_h, time_ms = self._frame
-        rect = self._rect
+        rect = track.crop
         pose_score = float(outputs[POSE_FLAG][0])
         if not pose_present(pose_score, self.options.min_tracking_confidence):
-            self._lose()
+            self._end(track)
             return None
 
         raw = decode_landmarks(outputs[LANDMARKS])
@@ -200,12 +268,20 @@ class PoseTracker:
         world = project_world_landmarks(decode_world_landmarks(outputs[WORLD_LANDMARKS]), rect)
 
         if not self.options.static_image_mode:
-            landmarks, aux, world = self._filtering.apply(
+            landmarks, aux, world = track.filtering.apply(
                 landmarks, aux, world, image_w, image_h, time_ms
             )
             rect = landmarks_to_roi(aux, image_w, image_h)
+        here = body(rect, aux, image_w, image_h, landmarks)
+        if same_person(here, self._bodies):
+            self._end(track)  # an older track is on this person already
+            return None
+        self._bodies.append(here)
+        if not self.options.static_image_mode:
             # Coinciding alignment points give no region: detect again next frame.
-            self._tracked_rect = rect if _has_area(rect) else None
+            track.body = here if _has_area(rect) else None
+        if track.id is None:
+            track.id, self._next_id = self._next_id, self._next_id + 1
 
         transform = None
         if self.options.enable_segmentation:
@@ -219,4 +295,5 @@ class PoseTracker:
             pose_score=pose_score,
             mask_transform=transform,
             segmentation=outputs.get(SEGMENTATION_OUTPUT) if transform else None,
+            id=track.id,
         )

@@ -1,5 +1,5 @@
 """Command line: `blazepose track INPUT [--model lite|full|heavy] [--json OUT] [--csv OUT]
-[--reps EXERCISE | --samples SAMPLES.csv]`.
+[--reps EXERCISE | --samples SAMPLES.csv] [--num-poses N]`.
 
 Also `python -m blazepose_tools track ...`.
 
@@ -9,6 +9,11 @@ the CPython backend and writes the landmarks and joint angles as JSON (to stdout
 counts a preset exercise, --samples counts with a pose classifier trained on recorded
 samples (the page's CSV); either adds the top-level "reps" to the JSON. The analysis is
 blazepose.analysis's Analyzer, the same code the page runs on every frame.
+
+--num-poses N (2..4) tracks up to N people: every frame also gets "poses", one
+{"id", "landmarks", "world_landmarks", "angles"} per person (ids stable while a person is
+tracked, never reused), the single-person fields hold the lowest id's, each person is
+counted apart ("reps_per_person") and the CSV gets an "id" column and a row per person.
 
 Frames are decoded, tracked and written one at a time (memory does not grow with the length of
 the video). Damaged input is tracked as far as it can be read: see EXIT_CODES.
@@ -25,9 +30,12 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from blazepose.analysis import Analyzer
+from blazepose.analysis.joint_angles import joint_angles
+from blazepose.analysis.people import PeopleAnalyzer
 from blazepose.analysis.pose_classifier import ClassifierCounter, load_samples_csv
 from blazepose.analysis.recording import csv_row, frame_json
 from blazepose.analysis.rep_counter import EXERCISES
+from blazepose.constants import MAX_NUM_POSES
 
 from blazepose_tools.media_input import MediaError, MediaInfo, Notice, iter_frames, probe
 from blazepose_tools.track_output import CsvWriter, JsonWriter, OutputError, OutputFile
@@ -117,7 +125,10 @@ def track_frames(
 
     backend = OnnxBackend(args.model, landmarks_only=True, models_dir=args.models_dir)
     static = args.static or info.kind == "image"
-    tracker = PoseTracker(TrackerOptions(static_image_mode=static, smooth_landmarks=args.smooth))
+    options = TrackerOptions(
+        static_image_mode=static, smooth_landmarks=args.smooth, num_poses=args.num_poses
+    )
+    tracker = PoseTracker(options)
     found = 0
     with tqdm(total=info.frame_count, unit="frame", disable=show_progress(args, info)) as bar:
         report = Reporter(bar)
@@ -125,6 +136,11 @@ def track_frames(
             for frame in iter_frames(args.input, args.fps, notify=report.notice):
                 height, width = frame.image.shape[:2]
                 result = track_frame(tracker, backend, frame.image, width, height, frame.time_ms)
+                if isinstance(analyzer, PeopleAnalyzer):
+                    several_people(frame, tracker.poses, width, height, analyzer, document, table)
+                    found += result is not None
+                    bar.update(1)
+                    continue
                 analysis = analyzer.update(result, width, height, frame.time_ms)
                 lms = result.landmarks if result is not None else None
                 world = result.world_landmarks if result is not None else None
@@ -143,8 +159,49 @@ def track_frames(
     return found, report, False
 
 
+def several_people(
+    frame: Any,
+    poses: list[Any],
+    width: int,
+    height: int,
+    people: PeopleAnalyzer,
+    document: JsonWriter,
+    table: CsvWriter | None,
+) -> None:
+    """One frame's output with --num-poses > 1: the single-person fields from the first
+    person (lowest id), "poses" for everyone; a CSV row per person."""
+    analyses = people.update(poses, width, height, frame.time_ms)
+    entries = [
+        {"id": pose.id}
+        | frame_json(frame.index, frame.time_ms, pose.landmarks, pose.world_landmarks, a.angles)
+        for pose, a in zip(poses, analyses, strict=True)
+    ]
+    for entry in entries:
+        del entry["index"], entry["time_ms"]
+    if poses:
+        first = poses[0]
+        lms, world, angles = first.landmarks, first.world_landmarks, analyses[0].angles
+    else:
+        lms, world, angles = None, None, joint_angles(None, None, width, height)
+    document.frame(
+        width,
+        height,
+        frame_json(frame.index, frame.time_ms, lms, world, angles) | {"poses": entries},
+    )
+    if table:
+        for pose, a in zip(poses, analyses, strict=True):
+            row = csv_row(frame.time_ms, pose.landmarks, pose.world_landmarks, a.angles, a.count)
+            table.row([pose.id, *row])
+        if not poses:
+            table.row(["", *csv_row(frame.time_ms, None, None, angles, 0)])
+
+
 def track(args: argparse.Namespace, out: TextIO) -> int:
-    analyzer = make_analyzer(args)  # first: a bad samples file is reported at once
+    if not 1 <= args.num_poses <= MAX_NUM_POSES:
+        raise ValueError(f"--num-poses must be 1..{MAX_NUM_POSES}, got {args.num_poses}")
+    analyzer: Analyzer | PeopleAnalyzer = make_analyzer(args)  # a bad samples file: at once
+    if args.num_poses > 1:
+        analyzer = PeopleAnalyzer(lambda: make_analyzer(args))
     info = probe(args.input, folder_fps=args.fps)  # a bad input too, before the models load
     files: list[OutputFile] = []
     try:
@@ -152,12 +209,13 @@ def track(args: argparse.Namespace, out: TextIO) -> int:
         files += [json_file] if json_file else []
         csv_file = OutputFile(args.csv) if args.csv else None
         files += [csv_file] if csv_file else []
-        document = JsonWriter(json_file.file if json_file else out, args.model)
-        table = CsvWriter(csv_file.file) if csv_file else None
+        several = args.num_poses > 1
+        document = JsonWriter(json_file.file if json_file else out, args.model, args.num_poses)
+        table = CsvWriter(csv_file.file, ids=several) if csv_file else None
         started = time.perf_counter()
         found, report, interrupted = track_frames(args, info, analyzer, document, table)
         elapsed = time.perf_counter() - started
-        counting = analyzer.exercise is not None
+        counting = args.reps is not None or args.samples is not None
         document.close(analyzer.reps() if counting else None)
         if json_file is None:
             out.write("\n")
@@ -171,7 +229,14 @@ def track(args: argparse.Namespace, out: TextIO) -> int:
 
     frames = document.frames
     fps = frames / elapsed if elapsed > 0 else float("inf")
-    reps = f", {analyzer.count} reps of {analyzer.exercise}" if counting else ""
+    if several:
+        people = analyzer.by_id
+        counts = ", ".join(f"id {i}: {a.count}" for i, a in people.items())
+        exercise = counting and next(iter(people.values()), None)
+        reps = f", {len(people)} people"
+        reps += f", reps of {exercise.exercise}: {counts or 'none'}" if exercise else ""
+    else:
+        reps = f", {analyzer.count} reps of {analyzer.exercise}" if counting else ""
     if interrupted:
         print(f"interrupted: the output holds the {frames} frames tracked so far", file=sys.stderr)
     print(
@@ -224,6 +289,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     track_p.add_argument(
         "--fps", type=float, default=30.0, help="frame rate of a folder of images (default 30)"
+    )
+    track_p.add_argument(
+        "--num-poses",
+        type=int,
+        default=1,
+        metavar="N",
+        help=f"track up to N people (1..{MAX_NUM_POSES}), each with its own id and analysis",
     )
     track_p.add_argument("--models-dir", default="models", help="folder of the .onnx models")
     track_p.add_argument(

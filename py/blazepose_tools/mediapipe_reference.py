@@ -3,6 +3,7 @@
     python -m blazepose_tools.mediapipe_reference hard_cuts --models lite full
     python -m blazepose_tools.mediapipe_reference two_person --models lite full
     python -m blazepose_tools.mediapipe_reference hard_cuts --build tasks   # the other web build
+    python -m blazepose_tools.mediapipe_reference two_person --build tasks --num-poses 2
 
 Google's legacy web solution (npm `@mediapipe/pose`, options at their defaults) runs in
 headless Debian Chromium (WebGL on SwiftShader); it is reset once and then sees every frame
@@ -11,10 +12,13 @@ treat the sequence as one video (bench/pages/mediapipe_reference.js). Frames are
 the page as lossless PNG files of exactly the pixels our pipeline gets. Nothing is requested
 beyond 127.0.0.1. `--build tasks` runs MediaPipe's other web build instead, the Tasks API
 (npm `@mediapipe/tasks-vision` PoseLandmarker, VIDEO mode, CPU, bundle from
-bench/task_bundle.py), to show how much Google's two builds disagree with each other.
-Output: tests/fixtures/<sequence>/<model>.json (tasks_<model>.json) in the shared reference
-format, except that every frame carries its own width and height, plus `segments` (source,
-first frame, size) and `frames_sha256` (sequences.digest).
+bench/task_bundle.py), to show how much Google's two builds disagree with each other;
+`--num-poses N` (Tasks build only) sets its numPoses, and every frame gets `poses`, the
+image landmarks of each pose found in the Tasks API's order, instead of `landmarks` and
+`world_landmarks` (issue 21).
+Output: tests/fixtures/<sequence>/<model>.json (tasks_<model>.json, tasks_<model>_n<N>.json
+for N > 1) in the shared reference format, except that every frame carries its own width and
+height, plus `segments` (source, first frame, size) and `frames_sha256` (sequences.digest).
 """
 
 from __future__ import annotations
@@ -47,6 +51,10 @@ WEBGL_FLAGS = ("--enable-unsafe-swiftshader", "--ignore-gpu-blocklist")
 SEQUENCES = {
     "hard_cuts": lambda media: sequences.compose(media),
     "two_person": lambda media: sequences.clip(media, "sports2d_demo"),
+    **{
+        name: (lambda media, name=name: sequences.side_by_side(media, name))
+        for name in sequences.SIDE_BY_SIDE
+    },
 }
 
 
@@ -82,6 +90,17 @@ def _round(rows: list | None) -> list | None:
     return None if rows is None else [[round(v, 6) for v in row] for row in rows]
 
 
+def reference_file(name: str, model: str, build: str = "pose", num_poses: int = 1) -> Path:
+    """Where a reference lives (the layout the module docstring gives)."""
+    if build == "pose":
+        return FIXTURES / name / f"{model}.json"
+    return (
+        FIXTURES
+        / name
+        / (f"tasks_{model}.json" if num_poses == 1 else f"tasks_{model}_n{num_poses}.json")
+    )
+
+
 def task_bundles(site: Path, models: list[str]) -> None:
     """The .task bundles the Tasks build loads, made from @mediapipe/pose's model files."""
     command = [sys.executable, str(TASK_BUNDLE), "--pose-dir", str(POSE_PACKAGE)]
@@ -90,7 +109,7 @@ def task_bundles(site: Path, models: list[str]) -> None:
 
 
 def run_page(
-    site: Path, model: str, fps: float, build: str = "pose", log=print
+    site: Path, model: str, fps: float, build: str = "pose", log=print, num_poses: int = 1
 ) -> tuple[list[dict], str]:
     """Every frame through MediaPipe's `build` in Chromium: per frame landmarks (or None),
     and the browser's version."""
@@ -120,7 +139,7 @@ def run_page(
                 page.wait_for_function("window.referenceReady === true", timeout=60_000)
                 if page.evaluate("window.reference.build") != build:
                     raise RuntimeError(f"the page did not select the {build} build")
-                page.evaluate("(m) => window.reference.init(m)", model)
+                page.evaluate("([m, n]) => window.reference.init(m, n)", [model, num_poses])
                 frames = []
                 started = time.monotonic()
                 for index, url in enumerate(urls):
@@ -128,7 +147,10 @@ def run_page(
                     result = page.evaluate(
                         "([u, t]) => window.reference.frame(u, t)", [url, time_ms]
                     )
+                    poses = [_round(p) for p in result.pop("poses", [])]
                     rounded = {k: _round(v) for k, v in result.items()}
+                    if num_poses > 1:  # every pose's image landmarks instead
+                        rounded = {"poses": poses}
                     frames.append({"index": index, "time_ms": time_ms, **rounded})
                     if index % 50 == 49:
                         seconds = time.monotonic() - started
@@ -144,8 +166,16 @@ def run_page(
 
 
 def make_reference(
-    name: str, media: Path, models: list[str], out: Path, build: str = "pose", log=print
+    name: str,
+    media: Path,
+    models: list[str],
+    out: Path,
+    build: str = "pose",
+    log=print,
+    num_poses: int = 1,
 ) -> None:
+    if num_poses != 1 and build != "tasks":
+        raise ValueError("--num-poses needs --build tasks (the legacy build tracks one person)")
     sequence = SEQUENCES[name](media)
     site = stage(sequence, f"{name}_{build}")  # one folder per run: runs may overlap
     digest = sequences.digest(sequence.frames)
@@ -154,7 +184,7 @@ def make_reference(
     package = POSE_PACKAGE if build == "pose" else TASKS_PACKAGE
     for model in models:
         log(f"{name} / {build} / {model}: {len(sequence.frames)} frames")
-        frames, version = run_page(site, model, sequence.fps, build, log)
+        frames, version = run_page(site, model, sequence.fps, build, log, num_poses)
         for frame in frames:
             frame["width"], frame["height"] = sequence.size(frame["index"])
         reference = {
@@ -167,17 +197,19 @@ def make_reference(
                 "enableSegmentation": False,
                 "minDetectionConfidence": 0.5,
                 "minTrackingConfidence": 0.5,
-            },
+            }
+            | ({"numPoses": num_poses} if build == "tasks" else {}),
             "fps": sequence.fps,
             "segments": sequence.describe(),
             "frames_sha256": digest,
             "frames": frames,
         }
-        target = out / name / (f"{model}.json" if build == "pose" else f"tasks_{model}.json")
+        target = out / reference_file(name, model, build, num_poses).relative_to(FIXTURES)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(reference, separators=(",", ":")) + "\n")
-        present = sum(f["landmarks"] is not None for f in frames)
-        log(f"  wrote {target.relative_to(ROOT)}: pose on {present}/{len(frames)} frames")
+        present = sum(bool(f.get("poses", f.get("landmarks"))) for f in frames)
+        people = sum(len(f.get("poses", [])) for f in frames)
+        log(f"  wrote {target}: pose on {present}/{len(frames)} frames, {people} person-frames")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -187,10 +219,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--models", nargs="+", choices=("lite", "full", "heavy"), default=["lite", "full"]
     )
+    parser.add_argument("--num-poses", type=int, choices=(1, 2, 3, 4), default=1)
     parser.add_argument("--media", type=Path, default=DEFAULT_MEDIA)
     parser.add_argument("--out", type=Path, default=FIXTURES)
     args = parser.parse_args(argv)
-    make_reference(args.sequence, args.media, args.models, args.out, args.build)
+    make_reference(
+        args.sequence, args.media, args.models, args.out, args.build, num_poses=args.num_poses
+    )
     return 0
 
 

@@ -124,6 +124,38 @@ def clip(media: Path, name: str) -> Sequence:
     return Sequence(frames, [0], (segment,), fps)
 
 
+# Several people (issue 21): the pose2sim clips side by side, a frame of each per frame (60 fps,
+# every frame), the third one mirrored so it is not a copy of the first. Built from the
+# BSD-3-Clause clips, so the composite may be committed and shipped like them.
+SIDE_BY_SIDE = {
+    "side_by_side_2": (("pose2sim_single_cam01", False), ("pose2sim_single_cam02", False)),
+    "side_by_side_3": (
+        ("pose2sim_single_cam01", False),
+        ("pose2sim_single_cam02", False),
+        ("pose2sim_single_cam01", True),
+    ),
+}
+
+
+def side_by_side(media: Path, name: str) -> Sequence:
+    """The clips of SIDE_BY_SIDE[name] as the reference saw them (JPEG frames, longer side
+    <= 1280), placed left to right; as long as the shortest."""
+    parts = SIDE_BY_SIDE[name]
+    columns = []
+    for clip_name, mirrored in parts:
+        path = media / "video" / f"{clip_name}.mp4"
+        if not path.exists():
+            raise FileNotFoundError(f"shared media file missing: {path}")
+        frames = [read_image(p) for p in reference_jpeg_frames(path)]
+        columns.append([np.ascontiguousarray(f[:, ::-1]) if mirrored else f for f in frames])
+        with av.open(str(path)) as container:
+            fps = float(container.streams.video[0].average_rate)
+    count = min(len(c) for c in columns)
+    frames = [np.concatenate([c[i] for c in columns], axis=1) for i in range(count)]
+    source = " | ".join(f"video/{n}.mp4{' (mirrored)' if m else ''}" for n, m in parts)
+    return Sequence(frames, [0], (Segment(source, frames=count),), fps)
+
+
 def digest(frames: list[np.ndarray]) -> str:
     """SHA-256 over every frame's pixels (and shape), in order."""
     sha = hashlib.sha256()

@@ -51,38 +51,45 @@ class OutputFile:
 
 class JsonWriter:
     """{"model", "width", "height", "frames": [...], "reps"?}, one frame at a time; the size
-    is the first frame's."""
+    is the first frame's. With several people (num_poses > 1) the head also has "num_poses"
+    and the end "reps_per_person" instead of "reps"."""
 
-    def __init__(self, out: TextIO, model: str) -> None:
+    def __init__(self, out: TextIO, model: str, num_poses: int = 1) -> None:
         self.out = out
         self.model = model
+        self.num_poses = num_poses
         self.frames = 0
 
     def frame(self, width: int, height: int, entry: dict[str, Any]) -> None:
         if self.frames == 0:
-            head = json.dumps(
-                {"model": self.model, "width": width, "height": height}, separators=_COMPACT
-            )
-            self.out.write(head[:-1] + ',"frames":[')
+            head: dict[str, Any] = {"model": self.model, "width": width, "height": height}
+            if self.num_poses > 1:
+                head["num_poses"] = self.num_poses
+            head_text = json.dumps(head, separators=_COMPACT)
+            self.out.write(head_text[:-1] + ',"frames":[')
         else:
             self.out.write(",")
         self.out.write(json.dumps(entry, separators=_COMPACT))
         self.frames += 1
 
-    def close(self, reps: dict[str, Any] | None) -> None:
-        """Ends the document; `reps` (Analyzer.reps()) only when counting."""
+    def close(self, reps: dict[str, Any] | list[dict[str, Any]] | None) -> None:
+        """Ends the document; `reps` only when counting: Analyzer.reps(), or with several
+        people PeopleAnalyzer.reps() (one entry per id)."""
         self.out.write("]")
         if reps is not None:
-            self.out.write(',"reps":' + json.dumps(reps, separators=_COMPACT))
+            key = "reps_per_person" if self.num_poses > 1 else "reps"
+            self.out.write(f',"{key}":' + json.dumps(reps, separators=_COMPACT))
         self.out.write("}")
 
 
 class CsvWriter:
-    """csv_header() first, then one recording.csv_row(...) per frame."""
+    """csv_header() first, then one recording.csv_row(...) per frame; with several people
+    (`ids`) an "id" column first and a row per person per frame (id empty on a frame
+    without anyone)."""
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, ids: bool = False) -> None:
         self.writer = csv.writer(out, lineterminator="\n")
-        self.writer.writerow(csv_header())
+        self.writer.writerow((["id"] if ids else []) + csv_header())
 
     def row(self, values: Sequence[Any]) -> None:
         self.writer.writerow(values)

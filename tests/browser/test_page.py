@@ -362,3 +362,50 @@ def test_blazepose_view_module_forwards_poses(browser: Browser, site_url: str) -
     assert page.locator("blazepose-view iframe").count() == 0
     assert log.external() == [] and log.errors == []
     context.close()
+
+
+def test_several_people_each_with_id_colour_and_analysis(api_page, media_dir: Path) -> None:
+    """numPoses 2 on the astronaut beside her mirror image: both found, by id, the same ids
+    on the next frame, each with a mask; the panel lists both counts and its picker chooses
+    whose analysis the events carry; numPoses 1 gives the one-person detail again."""
+    page, log, _ = api_page
+    serve_folder(page.context, "images", media_dir / "images")
+    page.evaluate("window.blazepose.setOptions({model: 'lite', numPoses: 2, segmentation: true})")
+    page.evaluate("window.blazepose.reset()")
+    track_two = """async (t) => {
+        const blob = await (await fetch('images/skimage_astronaut.png')).blob();
+        const photo = await createImageBitmap(blob);
+        const canvas = new OffscreenCanvas(2 * photo.width, photo.height);
+        const ctx = canvas.getContext('2d');
+        ctx.drawImage(photo, 0, 0);
+        ctx.setTransform(-1, 0, 0, 1, 2 * photo.width, 0);
+        ctx.drawImage(photo, 0, 0);
+        return window.blazepose.processFrame(canvas.transferToImageBitmap(), t);
+    }"""
+    first = page.evaluate(track_two, 0)
+    again = page.evaluate(track_two, 33)
+    for detail in (first, again):
+        assert [p["id"] for p in detail["poses"]] == [0, 1], detail["poses"]
+        sides = [np.mean([lm[0] for lm in p["landmarks"]]) > 0.5 for p in detail["poses"]]
+        assert sorted(sides) == [False, True]
+        assert detail["landmarks"] == detail["poses"][0]["landmarks"]
+        assert detail["analysis"]["id"] == 0
+    assert page.is_visible("#people-counts") and "person 1" in page.text_content("#people-counts")
+    assert page.evaluate("[...document.querySelectorAll('#person option')].map(o => o.value)") == [
+        "",
+        "0",
+        "1",
+    ]
+    page.select_option("#person", "1")
+    assert page.evaluate(track_two, 66)["analysis"]["id"] == 1
+
+    page.evaluate("window.blazepose.setOptions({numPoses: 1, segmentation: false})")
+    page.evaluate("window.blazepose.reset()")
+    single = page.evaluate(track_two, 0)
+    assert len(single["poses"]) == 1 and "people" not in single["analysis"]
+    assert page.is_hidden("#people-counts")
+    error = page.evaluate(
+        "window.blazepose.setOptions({numPoses: 5}).then(() => null, (e) => e.message)"
+    )
+    assert "numPoses" in error
+    assert log.external() == [] and log.errors == []

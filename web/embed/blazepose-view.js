@@ -5,13 +5,13 @@
 //   <blazepose-view source="sample" model="lite" style="height: 480px"></blazepose-view>
 //
 // Attributes (all optional): source (camera | sample | none | URL of a video or image),
-// model, backend, segmentation, smoothing (0/1, as on the demo page). Every tracked frame is
+// model, backend, segmentation, smoothing (0/1, as on the demo page), numposes (1..4). Every tracked frame is
 // dispatched as a `blazepose:pose` CustomEvent on the element and on `window`, with the demo
 // page's detail. The host page loads the module (same origin, or CORS) and needs
 // cross-origin isolation for WASM threads. For a page on another origin without either, the
 // classic script embed.js defines the same element as an iframe of the demo page.
 import { CONTRACT } from "./contract.js";
-import { drawMask, drawSkeleton } from "./draw.js";
+import { drawMask, drawPeople } from "./draw.js";
 import { LiveLoop } from "./live-loop.js";
 import { poseDetail } from "./pose-detail.js";
 import { PoseLandmarker } from "./pose-landmarker.js";
@@ -25,7 +25,8 @@ import {
 } from "./sources.js";
 
 const SITE = new URL("./", import.meta.url).href;
-const OPTION_ATTRIBUTES = ["model", "backend", "segmentation", "smoothing"];
+const OPTION_ATTRIBUTES = ["model", "backend", "segmentation", "smoothing", "numposes"];
+const OPTION_NAMES = { numposes: "numPoses" }; // attribute -> option, where they differ
 const FALSE = ["0", "false", "off", "no"];
 
 const STYLE = `:host { display: block; position: relative; min-height: 240px; background: #000 }
@@ -88,10 +89,16 @@ class BlazePoseView extends HTMLElement {
     for (const name of OPTION_ATTRIBUTES) {
       const value = this.getAttribute(name);
       if (value === null) continue;
-      const boolean = typeof CONTRACT.defaults[name] === "boolean";
-      options[name] = boolean ? !FALSE.includes(value) : value;
+      const key = OPTION_NAMES[name] ?? name;
+      const type = typeof CONTRACT.defaults[key];
+      if (type === "boolean") options[key] = !FALSE.includes(value);
+      else options[key] = type === "number" ? Number(value) : value;
     }
     return options;
+  }
+
+  #several() {
+    return Number(this.getAttribute("numposes") ?? 1) > 1;
   }
 
   #say(text) {
@@ -155,8 +162,8 @@ class BlazePoseView extends HTMLElement {
     const ctx = canvas.getContext("2d");
     ctx.drawImage(source, 0, 0, width, height);
     const detail = poseDetail(result, this.#frame++, timeMs, result.model);
-    if (result.segmentationMasks?.[0]) drawMask(ctx, result.segmentationMasks[0]);
-    if (detail.landmarks) drawSkeleton(ctx, detail.landmarks, width, height);
+    for (const mask of result.segmentationMasks ?? []) drawMask(ctx, mask);
+    drawPeople(ctx, detail, width, height, detail.poses.length > 1 || this.#several());
     this.dispatchEvent(new CustomEvent("blazepose:pose", { detail }));
     window.dispatchEvent(new CustomEvent("blazepose:pose", { detail }));
   }

@@ -13,7 +13,8 @@
 (() => {
   "use strict";
   const PAGE = new URL("index.html", document.currentScript.src);
-  const ATTRIBUTES = ["source", "model", "backend", "segmentation", "smoothing"];
+  const ATTRIBUTES = ["source", "model", "backend", "segmentation", "smoothing", "numposes"];
+  const PARAMS = { numposes: "numPoses" }; // attribute -> the page's URL parameter
 
   class BlazePoseView extends HTMLElement {
     static observedAttributes = ATTRIBUTES;
@@ -55,7 +56,7 @@
       url.searchParams.set("embed", "1");
       for (const name of ATTRIBUTES) {
         const value = this.getAttribute(name);
-        if (value !== null) url.searchParams.set(name, value);
+        if (value !== null) url.searchParams.set(PARAMS[name] ?? name, value);
       }
       if (this.frame.src !== url.href) this.frame.src = url.href;
     }

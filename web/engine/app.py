@@ -10,7 +10,9 @@ layouts of `request` and `result` are `blazepose.contract`'s, generated into con
 Each session also runs `blazepose.analysis.Analyzer` (the CLI's) on every finished frame:
 `analyze` returns the frame's angles, rep count, new reps, classifier scores and the user
 function's output or error as one compact JSON string; `set_analysis` chooses the exercise,
-the classifier samples (CSV text) and the user's Python.
+the classifier samples (CSV text) and the user's Python. With numPoses > 1 every person has
+an analyzer of their own (blazepose.analysis.people); `analyze` gives the chosen person's
+(`select_person`, default the first) plus everyone's count and each pose's angles.
 """
 
 import json
@@ -58,6 +60,7 @@ try:
     from blazepose import contract
     from blazepose.analysis import EXERCISES, Analyzer, analyze_frames, describe_error
     from blazepose.analysis.joint_angles import ANGLE_NAMES
+    from blazepose.analysis.people import PeopleAnalyzer
     from blazepose.analysis.pose_classifier import ClassifierCounter, load_samples_csv
     from blazepose.analysis.recording import csv_row, to_csv
     from blazepose.analysis.rep_signals import FALLBACKS
@@ -70,6 +73,7 @@ STARTUP_MARKS["blazeposeImported"] = js.performance.now()
 
 REQUEST_LENGTH = contract.layout_length(contract.REQUEST_FIELDS)
 RESULT_LENGTH = contract.layout_length(contract.RESULT_FIELDS)
+MAX_NUM_POSES = contract.RESULT_POSES
 PYTHON_OUTPUTS = contract.OUTPUTS[contract.DETECTOR] + contract.OUTPUTS[contract.LANDMARK]
 CLASSIFIER = "classifier"  # the exercise that counts with the recorded classifier
 USER_FUNCTION = "on_pose"
@@ -86,6 +90,7 @@ def tracker_options(options: dict) -> TrackerOptions:
         min_tracking_confidence=float(
             options.get("minTrackingConfidence", defaults["minTrackingConfidence"])
         ),
+        num_poses=int(options.get("numPoses", defaults["numPoses"])),
     )
 
 
@@ -168,21 +173,36 @@ class Session:
             name: array("f", bytes(4 * contract.OUTPUT_SIZES[name])) for name in PYTHON_OUTPUTS
         }
         self.arrays["request"] = array("d", bytes(8 * REQUEST_LENGTH))
-        self.arrays["result"] = array("d", bytes(8 * RESULT_LENGTH))
+        self.arrays["result"] = array("d", bytes(8 * RESULT_LENGTH * MAX_NUM_POSES))
         self.kind = None  # model kind of the pending request
         self.frame = (1, 1, 0.0)  # image_w, image_h, time_ms of the current frame
         self.setup = AnalysisSetup()
         self.analyzer = Analyzer()
+        self.people = PeopleAnalyzer(self.analyzer_like_setup)
+        self.selected = None  # the person whose analysis `analyze` gives; None: the first
+        self.runs = 0  # landmark-model runs so far this frame
+        self.run_of = {}  # person id -> the landmark run that gave this frame's pose
+
+    def analyzer_like_setup(self) -> Analyzer:
+        analyzer = self.setup.analyzer()
+        analyzer.user_function = self.setup.user_function
+        return analyzer
 
     def configure(self, options) -> None:
         """New options start a new track (like MediaPipe's setOptions)."""
         self.tracker = PoseTracker(tracker_options(_plain(options)))
+        self.people.reset()
         self.kind = None
 
     def reset(self) -> None:
         self.tracker.reset()
         self.analyzer.reset()
+        self.people.reset()
         self.kind = None
+
+    def select_person(self, person) -> None:
+        """Whose analysis `analyze` gives with several people: an id, or None for the first."""
+        self.selected = None if person is None else int(person)
 
     def buffer(self, name: str) -> array:
         return self.arrays[name]
@@ -190,21 +210,46 @@ class Session:
     def begin(self, width: int, height: int, time_ms: float) -> bool:
         """Starts a frame; True with its first crop request in `request`."""
         self.frame = (int(width), int(height), float(time_ms))
+        self.runs = 0
+        self.run_of = {}
         return self._ask(self.tracker.begin_frame(int(width), int(height), float(time_ms)))
 
     def submit(self) -> bool:
         """Hands the pending request's outputs to the tracker; True with the next request in
         `request`, False when the frame is done and `result` holds it."""
         outputs = {name: self.arrays[name] for name in contract.OUTPUTS[self.kind]}
+        before = {pose.id for pose in self.tracker.poses}
         request = self.tracker.submit(outputs)
+        if self.kind == contract.LANDMARK:
+            for pose in self.tracker.poses:
+                if pose.id not in before:
+                    self.run_of[pose.id] = self.runs
+            self.runs += 1
         if request is None:
             self._write_result()
             return False
         return self._ask(request)
 
     def analyze(self) -> str:
-        """The finished frame's analysis (blazepose.analysis.FrameAnalysis.to_json)."""
-        return self.analyzer.update(self.tracker.pose, *self.frame).to_json()
+        """The finished frame's analysis (blazepose.analysis.FrameAnalysis.to_json); with
+        several people the chosen person's, plus "id" (theirs, or None), "people" (everyone
+        seen: [{id, count, present}]) and "pose_angles" (each pose's angles, in pose order)."""
+        if self.tracker.options.num_poses == 1:
+            return self.analyzer.update(self.tracker.pose, *self.frame).to_json()
+        poses = self.tracker.poses
+        analyses = self.people.update(poses, *self.frame)
+        ids = [pose.id for pose in poses]
+        if poses:
+            chosen = ids.index(self.selected) if self.selected in ids else 0
+            main = analyses[chosen].to_dict() | {"id": ids[chosen]}
+        else:
+            main = self.analyzer.update(None, *self.frame).to_dict() | {"id": None}
+        main["people"] = [
+            {"id": person, "count": analyzer.count, "present": person in ids}
+            for person, analyzer in sorted(self.people.by_id.items())
+        ]
+        main["pose_angles"] = [a.to_dict()["angles"] for a in analyses]
+        return json.dumps(main, separators=(",", ":"), allow_nan=False)
 
     def set_analysis(self, changes_json: str) -> str:
         """Applies JSON {exercise?, samples?, code?}; a new exercise or new samples for the
@@ -219,7 +264,10 @@ class Session:
                 errors["exercise"] = str(error)
                 self.setup.exercise = None
                 self.analyzer = self.setup.analyzer()
+            self.people.reset()
         self.analyzer.user_function = self.setup.user_function
+        for analyzer in self.people.by_id.values():
+            analyzer.user_function = self.setup.user_function
         classes = sorted({s.class_name for s in self.setup.samples})
         return json.dumps(
             {
@@ -253,22 +301,25 @@ class Session:
         return True
 
     def _write_result(self) -> None:
+        """Every pose of the frame, by id; `found` 0 after the last."""
         result = self.arrays["result"]
-        pose = self.tracker.pose
-        if pose is None:
-            result[0] = 0.0
-            return
-        rect = pose.rect
-        values = [1.0, pose.pose_score]
-        values += [rect.x_center, rect.y_center, rect.width, rect.height, rect.rotation]
-        # The mask is drawn back with the crop->image canvas matrix of the landmark crop.
-        mask = pose.mask_transform
-        values += canvas_transform(mask) if mask is not None else (0.0,) * 6
-        for landmark in pose.landmarks:
-            values.extend(landmark)
-        for landmark in pose.world_landmarks:
-            values.extend(landmark)
-        result[:] = array("d", values)
+        poses = self.tracker.poses
+        for slot, pose in enumerate(poses):
+            rect = pose.rect
+            values = [1.0, pose.pose_score]
+            values += [rect.x_center, rect.y_center, rect.width, rect.height, rect.rotation]
+            # The mask is drawn back with the crop->image canvas matrix of the landmark crop.
+            mask = pose.mask_transform
+            values += canvas_transform(mask) if mask is not None else (0.0,) * 6
+            for landmark in pose.landmarks:
+                values.extend(landmark)
+            for landmark in pose.world_landmarks:
+                values.extend(landmark)
+            values += [pose.id, self.run_of.get(pose.id, 0)]
+            at = slot * RESULT_LENGTH
+            result[at : at + RESULT_LENGTH] = array("d", values)
+        if len(poses) < MAX_NUM_POSES:
+            result[len(poses) * RESULT_LENGTH] = 0.0
 
 
 def _proxied(session: Session) -> object:
@@ -279,6 +330,7 @@ def _proxied(session: Session) -> object:
         "submit": session.submit,
         "buffer": session.buffer,
         "analyze": session.analyze,
+        "select_person": session.select_person,
         "set_analysis": session.set_analysis,
         "analyze_recording": session.analyze_recording,
     }

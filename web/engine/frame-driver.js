@@ -1,6 +1,7 @@
 // One frame through the tracker: the tracker asks for crops, JS cuts them and runs the
 // models until the frame is done (the JS twin of blazepose_tools.driver.track_frame), the
-// session analyses the pose, and the segmentation mask is warped back onto the image.
+// session analyses the pose, and the segmentation mask is warped back onto the image (one
+// per person, each with its own temporal smoothing).
 import { CONTRACT } from "./contract.js";
 import { Cropper } from "./cropper.js";
 import { MaskLayer } from "./mask-layer.js";
@@ -15,17 +16,17 @@ const sourceSize = (source) => {
 
 export class FrameDriver {
   #croppers = new Map(); // kind -> Cropper
-  #maskLayer = new MaskLayer();
+  #maskLayers = new Map(); // person id -> MaskLayer
   #frameCanvas = null; // a video frame is copied here (the video moves on while models run)
 
   // A new track: the mask's temporal smoothing starts again.
   reset() {
-    this.#maskLayer.reset();
+    this.#maskLayers.clear();
   }
 
   // session: TrackerSession; models: PoseModels; options: {segmentation, smoothing}.
-  // Resolves with {pose (TrackerSession.result), analysis (TrackerSession.analyze), masks
-  // (with segmentation), timings, width, height}.
+  // Resolves with {poses (TrackerSession.results), pose (the first), analysis
+  // (TrackerSession.analyze), masks (with segmentation: one per pose), timings, width, height}.
   async track(session, models, source, timeMs, { segmentation, smoothing }) {
     const [width, height] = sourceSize(source);
     if (!width || !height) throw new Error("PoseLandmarker: the source has no pixels yet");
@@ -42,7 +43,7 @@ export class FrameDriver {
     const frame = this.#frame(source, width, height);
     lap("crop");
     const segmentationName = CONTRACT.outputs.segmentation;
-    let logits = null;
+    const logits = []; // per landmark-model run of the frame
     let pending = session.begin(width, height, timeMs);
     lap("python");
     while (pending) {
@@ -56,25 +57,38 @@ export class FrameDriver {
       if (request.kind === "detector") timings.detection += performance.now() - t;
       lap("inference");
       session.setOutputs(request.kind, out);
-      if (out[segmentationName]) logits = out[segmentationName];
+      if (request.kind === "landmark") logits.push(out[segmentationName] ?? null);
       pending = session.submit();
       lap("python");
     }
-    const pose = session.result();
+    const poses = session.results();
+    const pose = poses[0] ?? null;
     lap("python");
     const analysis = session.analyze();
     lap("analysis");
     let masks;
-    if (segmentation) {
-      if (pose && logits) {
-        masks = [this.#maskLayer.update(logits, pose.maskMatrix, width, height, smoothing)];
-      } else {
-        this.#maskLayer.reset();
-        masks = [];
-      }
-    }
+    if (segmentation) masks = this.#masks(poses, logits, width, height, smoothing);
+    else this.#maskLayers.clear();
     timings.total = performance.now() - start;
-    return { pose, analysis, masks, timings, width, height };
+    return { poses, pose, analysis, masks, timings, width, height };
+  }
+
+  // Each pose's mask from the logits of the run that gave it; people gone lose their layer.
+  #masks(poses, logits, width, height, smoothing) {
+    const masks = [];
+    for (const pose of poses) {
+      const found = logits[pose.run];
+      if (!found) continue;
+      let layer = this.#maskLayers.get(pose.id);
+      if (!layer) {
+        layer = new MaskLayer();
+        this.#maskLayers.set(pose.id, layer);
+      }
+      masks.push(layer.update(found, pose.maskMatrix, width, height, smoothing));
+    }
+    const ids = new Set(poses.map((pose) => pose.id));
+    for (const id of this.#maskLayers.keys()) if (!ids.has(id)) this.#maskLayers.delete(id);
+    return masks;
   }
 
   #cropper(kind, size) {

@@ -33,6 +33,8 @@ export interface PoseLandmarkerSettings {
   minDetectionConfidence?: number;
   /** Minimum landmark-model presence to keep tracking (else detect again), 0..1. Default 0.5. */
   minTrackingConfidence?: number;
+  /** People tracked at once, 1..4 (contract maxNumPoses), each with its own id. Default 1. */
+  numPoses?: number;
 }
 
 /** Byte and step callbacks while the engine starts (all optional). */
@@ -138,6 +140,11 @@ export interface PoseAnalysis {
   /** The return value of the user's on_pose(pose), and its error message. */
   output: unknown;
   error: string | null;
+  /** numPoses > 1 only: whose analysis this is (an id of the result's `ids`, or null when
+   * nobody is seen; see selectPerson). */
+  id?: number | null;
+  /** numPoses > 1 only: everyone seen so far, with their own rep count. */
+  people?: Array<{ id: number; count: number; present: boolean }>;
 }
 
 /** How `auto` chose (or the backend asked for): the candidates it timed. */
@@ -173,11 +180,13 @@ export interface PoseRuntime {
 export interface PoseLandmarkerResult {
   landmarks: NormalizedLandmark[][];
   worldLandmarks: WorldLandmark[][];
+  /** Each pose's person id: stable while the person is tracked, never reused (by id order). */
+  ids: number[];
   angles: PoseAngles[];
   analysis: PoseAnalysis;
   /** Only with `segmentation` on: one mask per pose. */
   segmentationMasks?: SegmentationMask[];
-  /** The landmark model's presence score of the pose, or null. */
+  /** The landmark model's presence score of the (first) pose, or null. */
   poseScore: number | null;
   roi: PoseRoi | null;
   timings: PoseTimings;
@@ -259,6 +268,8 @@ export class PoseLandmarker {
   detectForVideo(source: PoseImageSource, timeMs: number): Promise<PoseLandmarkerResult>;
   /** A still image, independent of earlier frames. */
   detect(image: PoseImageSource): Promise<PoseLandmarkerResult>;
+  /** numPoses > 1: whose analysis `analysis` is, by id; null for the first found. */
+  selectPerson(id: number | null): Promise<void>;
   /** Chooses the exercise, classifier samples and user code of the per-frame analysis. */
   setAnalysis(changes?: AnalysisChanges): Promise<AnalysisState>;
   /** A recording in the CLI's JSON schema through a new analyzer set up like this one. */

@@ -76,11 +76,15 @@ export function checkOptions(changes) {
     throw new Error(`setOptions: model must be one of ${CONTRACT.models}`);
   if (changes.backend !== undefined && !CONTRACT.backends.includes(changes.backend))
     throw new Error(`setOptions: backend must be one of ${CONTRACT.backends}`);
+  const n = changes.numPoses;
+  if (n !== undefined && !(Number.isInteger(n) && n >= 1 && n <= CONTRACT.maxNumPoses))
+    throw new Error(`setOptions: numPoses must be an integer 1..${CONTRACT.maxNumPoses}`);
 }
 
 export class PoseLandmarker {
   // Options: model, backend, segmentation, smoothing, minDetectionConfidence,
-  // minTrackingConfidence (CONTRACT.defaults, changeable later with setOptions); threads
+  // minTrackingConfidence, numPoses (people tracked at once, 1..CONTRACT.maxNumPoses)
+  // (CONTRACT.defaults, changeable later with setOptions); threads
   // (0: automatic), proxy (WASM in ORT's worker, default true), baseUrl (the site folder,
   // default this module's), progress ({expect, track, step}, all optional: byte counts of
   // the downloads and the start-up steps), onMessage(text) (notices such as a WebGPU
@@ -244,8 +248,9 @@ export class PoseLandmarker {
   // The tracker always computes the mask matrix (a few multiplications), so that switching
   // segmentation on or off does not restart the track.
   #trackerOptions() {
-    const { smoothing, minDetectionConfidence, minTrackingConfidence } = this.#options;
-    return { smoothing, minDetectionConfidence, minTrackingConfidence, segmentation: true };
+    const { smoothing, minDetectionConfidence, minTrackingConfidence, numPoses } = this.#options;
+    const options = { smoothing, minDetectionConfidence, minTrackingConfidence, numPoses };
+    return { ...options, segmentation: true };
   }
 
   #wantedFile() {
@@ -355,6 +360,12 @@ export class PoseLandmarker {
     return this.#exclusive(() => this.#session.setAnalysis(changes));
   }
 
+  // With numPoses > 1: whose analysis (count, reps, user function output) the results'
+  // `analysis` gives: a person's id (results' `ids`), or null for the first (lowest id).
+  selectPerson(id) {
+    return this.#exclusive(() => this.#session.selectPerson(id));
+  }
+
   // {angles: [names], exercises: {name: {angles, space, up, down, why}}, classifier}.
   get analysisInfo() {
     return this.#session?.analysisInfo ?? null;
@@ -395,7 +406,7 @@ export class PoseLandmarker {
       this.#session.reset();
       frame = await run();
     }
-    const { pose, masks } = frame;
+    const { pose, poses, masks } = frame;
     if (!("firstFrame" in this.#marks.marks))
       Object.assign(this.startup.firstFrameTimings, frame.timings);
     this.#marks.mark("firstFrame");
@@ -404,11 +415,14 @@ export class PoseLandmarker {
       this.#timingStarted = true;
       afterNextPaint(() => this.#timeBackends()); // the first pose is drawn first
     }
-    const { angles, ...analysis } = frame.analysis;
+    // One entry per person, by id (at most one unless numPoses > 1); with several people
+    // analysis also has id (whose it is), people ([{id, count, present}]).
+    const { angles, poseAngles, ...analysis } = frame.analysis;
     return {
-      landmarks: pose ? [pose.landmarks] : [],
-      worldLandmarks: pose ? [pose.worldLandmarks] : [],
-      angles: angles ? [angles] : [],
+      landmarks: poses.map((p) => p.landmarks),
+      worldLandmarks: poses.map((p) => p.worldLandmarks),
+      ids: poses.map((p) => p.id),
+      angles: poseAngles ?? (angles ? [angles] : []),
       analysis,
       ...(masks ? { segmentationMasks: masks } : {}),
       poseScore: pose ? pose.poseScore : null,

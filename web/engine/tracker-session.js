@@ -77,10 +77,30 @@ export class TrackerSession {
     for (const name of CONTRACT.outputs[kind]) this.#view(name).set(outputs[name]);
   }
 
-  // The finished frame's pose, or null when none was found.
+  // The finished frame's first pose (lowest id), or null when none was found.
   result() {
-    const result = fields(CONTRACT.result, this.#view("result", "f64"));
-    if (result.found[0] === 0) return null;
+    return this.results()[0] ?? null;
+  }
+
+  // Every pose of the finished frame, by id (one at most unless numPoses > 1): {id, run (the
+  // frame's landmark-model run that gave it, for its mask), poseScore, roi, maskMatrix,
+  // landmarks, worldLandmarks}.
+  results() {
+    const data = this.#view("result", "f64");
+    const { length } = CONTRACT.result;
+    const poses = [];
+    for (let at = 0; at + length <= data.length && data[at] !== 0; at += length) {
+      poses.push(this.#pose(fields(CONTRACT.result, data.subarray(at, at + length))));
+    }
+    return poses;
+  }
+
+  // Whose analysis analyze() gives with several people: an id, or null for the first.
+  selectPerson(id) {
+    this.#session.select_person(id);
+  }
+
+  #pose(result) {
     const [xCenter, yCenter, width, height, rotation] = result.roi;
     const landmarks = points(result.landmarks, LANDMARK_KEYS);
     // World landmarks carry the image landmarks' visibility and presence, as in MediaPipe.
@@ -89,6 +109,8 @@ export class TrackerSession {
       return { ...p, visibility, presence };
     });
     return {
+      id: result.id[0],
+      run: result.run[0],
       poseScore: result.poseScore[0],
       roi: { xCenter, yCenter, width, height, rotation },
       maskMatrix: Array.from(result.maskMatrix),
@@ -101,10 +123,14 @@ export class TrackerSession {
   // exercise, state, count, signal, diagnostics (the preset counter's state and why it
   // does not count: blazepose.analysis.rep_diagnostics, or null), reps: [{exercise, count, startMs,
   // endMs, rangeDeg}] completed in this frame, classifier ({scores, state, count} or null),
-  // output and error (the user function's)}.
+  // output and error (the user function's)}. With several people: that of the person chosen
+  // with selectPerson, and id (theirs), people ([{id, count, present}]: everyone seen) and
+  // poseAngles (each pose's angles, in the order of results()).
   analyze() {
     const a = JSON.parse(this.#session.analyze());
+    const several = a.people ? { id: a.id, people: a.people, poseAngles: a.pose_angles } : {};
     return {
+      ...several,
       angles: a.present ? a.angles : null,
       exercise: a.exercise,
       state: a.state,

@@ -46,6 +46,11 @@ export class AnalysisPanel {
     $("exercise").addEventListener("change", () =>
       this.setAnalysis({ exercise: $("exercise").value || null }),
     );
+    $("person").addEventListener("change", () => {
+      const id = $("person").value;
+      this.#engine.selectPerson(id === "" ? null : Number(id));
+      this.#plot.clear();
+    });
     $("angle-choice").replaceChildren(
       ...info.angles.map((name) => {
         const box = Object.assign(document.createElement("input"), { type: "checkbox" });
@@ -95,6 +100,7 @@ export class AnalysisPanel {
   // Every tracked frame: its `blazepose:pose` detail.
   frame(detail) {
     const analysis = detail.analysis;
+    this.#showPeople(analysis);
     this.#reps.show(analysis, this.#label);
     for (const rep of analysis.reps) this.#recorder.addRep(rep);
     this.#recorder.add(detail, analysis.count);
@@ -108,12 +114,37 @@ export class AnalysisPanel {
           .join(" · ")
       : "";
     this.#plot.setMarks(this.#thresholdMarks(analysis));
-    const space = detail.angles?.[$("angle-space").value] ?? {};
+    // With several people the plot follows the person whose analysis is shown.
+    const whose = analysis.people ? detail.poses.find((p) => p.id === analysis.id) : detail;
+    const space = whose?.angles?.[$("angle-space").value] ?? {};
     const values = {};
     for (const box of $("angle-choice").querySelectorAll("input:checked"))
       values[shortAngle(box.value)] = space[box.value];
     this.#plot.push(detail.timeMs, values);
     this.#editor.frame(analysis, detail.timeMs, detail.landmarks !== null);
+  }
+
+  // Several people (numPoses > 1): everyone's count, and the picker of whose analysis is shown
+  // (the first person found, or someone chosen).
+  #showPeople(analysis) {
+    const people = analysis.people ?? null;
+    $("person-label").hidden = !people;
+    $("people-counts").hidden = !people;
+    if (!people) return;
+    const picker = $("person");
+    const ids = ["", ...people.map((p) => String(p.id))];
+    const listed = [...picker.options].map((o) => o.value);
+    if (ids.join() !== listed.join()) {
+      const chosen = picker.value;
+      picker.replaceChildren(
+        new Option("first found", ""),
+        ...people.map((p) => new Option(`person ${p.id}`, String(p.id))),
+      );
+      picker.value = ids.includes(chosen) ? chosen : "";
+    }
+    $("people-counts").textContent = people
+      .map((p) => `person ${p.id}${p.present ? "" : " (gone)"}: ${p.count}`)
+      .join(" · ");
   }
 
   // The preset's thresholds in force as plot lines, when the plot shows its angles' space.

@@ -1,5 +1,5 @@
-// The control bar: source, camera, model, backend, segmentation, smoothing and the two
-// confidence sliders. The model and backend choices come from the contract.
+// The control bar: source, camera, model, backend, segmentation, smoothing, people (numPoses)
+// and the two confidence sliders. The model and backend choices come from the contract.
 import { CONTRACT } from "./contract.js";
 import { listCameras } from "./sources.js";
 
@@ -16,6 +16,8 @@ export function fillChoices() {
   $("backend").replaceChildren(
     ...CONTRACT.backends.map((name) => new Option(BACKEND_LABELS[name] ?? name, name)),
   );
+  const counts = Array.from({ length: CONTRACT.maxNumPoses }, (_, i) => String(i + 1));
+  $("num-poses").replaceChildren(...counts.map((n) => new Option(n, n)));
 }
 
 // Shows the settings in force in the controls.
@@ -24,6 +26,7 @@ export function showSettings(settings, backend) {
   $("backend").value = backend;
   $("segmentation").checked = settings.segmentation;
   $("smoothing").checked = settings.smoothing;
+  $("num-poses").value = String(settings.numPoses);
   for (const [id, key] of SLIDERS) {
     $(id).value = settings[key];
     $(`${id}-value`).textContent = Number(settings[key]).toFixed(2);
@@ -69,6 +72,9 @@ export function wireControls({ useSource, stop, apply }) {
     apply({ segmentation: $("segmentation").checked }),
   );
   $("smoothing").addEventListener("change", () => apply({ smoothing: $("smoothing").checked }));
+  $("num-poses").addEventListener("change", () =>
+    apply({ numPoses: Number($("num-poses").value) }),
+  );
   for (const [id, key] of SLIDERS) {
     const show = () => ($(`${id}-value`).textContent = Number($(id).value).toFixed(2));
     $(id).addEventListener("input", show);

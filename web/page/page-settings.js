@@ -9,6 +9,7 @@ const flag = (name, fallback) => {
   return value === null ? fallback : !["0", "false", "off", "no"].includes(value);
 };
 const { defaults } = CONTRACT;
+const people = Number(option("numPoses", defaults.numPoses));
 export const settings = {
   model: CONTRACT.models.includes(option("model")) ? option("model") : defaults.model,
   backend: CONTRACT.backends.includes(option("backend")) ? option("backend") : defaults.backend,
@@ -17,6 +18,8 @@ export const settings = {
   smoothing: flag("smoothing", defaults.smoothing),
   minDetectionConfidence: Number(option("minDetectionConfidence", defaults.minDetectionConfidence)),
   minTrackingConfidence: Number(option("minTrackingConfidence", defaults.minTrackingConfidence)),
+  // People tracked at once (1..CONTRACT.maxNumPoses).
+  numPoses: Number.isInteger(people) && people >= 1 && people <= CONTRACT.maxNumPoses ? people : 1,
   proxy: flag("proxy", true),
   threads: Number(option("threads", 0)), // 0: automatic (see ort-runtime.js threadCount)
 };
@@ -32,4 +35,5 @@ export const engineOptions = () => ({
   smoothing: settings.smoothing,
   minDetectionConfidence: settings.minDetectionConfidence,
   minTrackingConfidence: settings.minTrackingConfidence,
+  numPoses: settings.numPoses,
 });

@@ -9,7 +9,7 @@ import {
   showSettings,
   wireControls,
 } from "./controls.js";
-import { drawMask, drawSkeleton, drawWorld } from "./draw.js";
+import { drawMask, drawPeople, drawWorld } from "./draw.js";
 import { LiveLoop } from "./live-loop.js";
 import { hideLoading, loadingFailed, showLoading } from "./loading.js";
 import { embedded, engineOptions, settings, startSource } from "./page-settings.js";
@@ -103,9 +103,8 @@ async function trackFrame(source, timeMs, still = false) {
 
   t = performance.now();
   viewCtx.drawImage(frameCanvas, 0, 0);
-  const mask = result.segmentationMasks?.[0];
-  if (mask) drawMask(viewCtx, mask);
-  if (detail.landmarks) drawSkeleton(viewCtx, detail.landmarks, width, height);
+  for (const mask of result.segmentationMasks ?? []) drawMask(viewCtx, mask);
+  drawPeople(viewCtx, detail, width, height, settings.numPoses > 1);
   drawWorld(worldCtx, detail.worldLandmarks, performance.now());
   panel?.frame(detail);
   timings.draw = performance.now() - t;
@@ -307,6 +306,12 @@ window.blazepose = {
   async reset() {
     await started;
     return exclusive(() => landmarker.reset());
+  },
+  // With numPoses > 1: whose analysis the events carry (an id of detail.poses; null: the
+  // first found).
+  async selectPerson(id) {
+    await started;
+    return landmarker.selectPerson(id);
   },
   // The analysis of each frame (PoseLandmarker.setAnalysis: {exercise, samples, code}),
   // shown in the panel; resolves with {exercise, samples, classes, errors}.

@@ -10,8 +10,34 @@ const sideColour = (i) => (i === 0 ? CENTRE : i % 2 === 1 ? LEFT : RIGHT);
 // mediapipe/python/solutions/drawing_utils.py: drawn when both are at least the threshold.
 const shown = (lm) => lm[3] >= CONTRACT.visibilityThreshold && lm[4] >= CONTRACT.presenceThreshold;
 
-// Landmarks: 33 x [x, y, z, visibility, presence], x/y normalised to the image.
-export function drawSkeleton(ctx, landmarks, width, height) {
+// One colour per person when several are tracked (by id, in turn).
+const PERSON_COLOURS = ["#f4f4f4", "#ff5dae", "#ffd23f", "#6fa8ff"];
+export const personColour = (id) => PERSON_COLOURS[id % PERSON_COLOURS.length];
+
+// Every pose of a `blazepose:pose` detail: one person as always; several each with their
+// colour and id next to the head.
+export function drawPeople(ctx, detail, width, height, several) {
+  if (!several) {
+    if (detail.landmarks) drawSkeleton(ctx, detail.landmarks, width, height);
+    return;
+  }
+  for (const pose of detail.poses) {
+    const colour = personColour(pose.id);
+    drawSkeleton(ctx, pose.landmarks, width, height, colour);
+    const scale = Math.max(width, height) / 640;
+    const [x, y] = pose.landmarks[0];
+    ctx.font = `bold ${Math.round(16 * scale)}px system-ui, sans-serif`;
+    ctx.fillStyle = colour;
+    ctx.strokeStyle = "#111";
+    ctx.lineWidth = 3 * scale;
+    ctx.strokeText(`${pose.id}`, x * width + 8 * scale, y * height - 8 * scale);
+    ctx.fillText(`${pose.id}`, x * width + 8 * scale, y * height - 8 * scale);
+  }
+}
+
+// Landmarks: 33 x [x, y, z, visibility, presence], x/y normalised to the image; `centre`:
+// the colour of the body's middle lines (a person's colour when several are tracked).
+export function drawSkeleton(ctx, landmarks, width, height, centre = CENTRE) {
   const scale = Math.max(width, height) / 640;
   ctx.lineCap = "round";
   for (const [i, j] of CONNECTIONS) {
@@ -20,7 +46,7 @@ export function drawSkeleton(ctx, landmarks, width, height) {
     const visible = shown(a) && shown(b);
     ctx.globalAlpha = visible ? 0.95 : 0.3;
     ctx.setLineDash(visible ? [] : [4 * scale, 4 * scale]);
-    ctx.strokeStyle = i % 2 === j % 2 && i > 10 ? sideColour(i) : CENTRE;
+    ctx.strokeStyle = i % 2 === j % 2 && i > 10 ? sideColour(i) : centre;
     ctx.lineWidth = 3 * scale;
     ctx.beginPath();
     ctx.moveTo(a[0] * width, a[1] * height);
