@@ -18,8 +18,11 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "py"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: paths.py
+
+from paths import ROOT, use_checkout  # noqa: E402
+
+use_checkout()
 
 from blazepose_tools.browsers import FOREGROUND_FLAGS, debian_chromium  # noqa: E402
 from blazepose_tools.static_server import serve_in_background  # noqa: E402
