@@ -1,17 +1,18 @@
 """The declared engine API (web/engine/pose-landmarker.d.ts) says what the module does: its
 option names are the contract's defaults and the module's create-only options, its models and
 backends the contract's, its result, landmark, timing, analysis and runtime fields those the
-JS builds, its methods and exports the module's. (No TypeScript compiler is installed, so the
-declarations are checked against the code here; tests/browser/test_page.py checks a real
-result's keys.)"""
+JS builds, its methods and exports the module's; a TypeScript consumer of the docs' example
+type-checks against it with the pinned compiler, each misuse in it refused (tests/typescript).
+tests/browser/test_page.py checks a real result's keys."""
 
 from __future__ import annotations
 
 import re
+import subprocess
 
 from blazepose import contract
 from support.dts import DTS, declared, union
-from support.paths import WEB
+from support.paths import ROOT, WEB
 
 ENGINE = WEB / "engine"
 JS = (ENGINE / "pose-landmarker.js").read_text(encoding="utf-8")
@@ -76,3 +77,21 @@ def test_methods_and_exports_are_the_module_s() -> None:
     }
     in_dts = set(re.findall(r"^export (?:declare )?(?:class|function) (\w+)", DTS, re.M))
     assert in_dts == exported
+
+
+def test_a_typescript_consumer_type_checks_and_its_misuses_are_refused() -> None:
+    """`tsc --noEmit` (package.json's pinned typescript) on tests/typescript/: the docs'
+    example compiles, and every `@ts-expect-error` misuse (a model or backend that does not
+    exist, an unknown option, a missing frame time, landmarks as arrays, writing `options`)
+    is an error, or tsc reports the directive unused."""
+    tsc = ROOT / "node_modules" / ".bin" / "tsc"
+    assert tsc.exists(), "typescript is a devDependency: run `python3 build.py setup`"
+    done = subprocess.run(
+        [str(tsc), "--noEmit", "-p", str(ROOT / "tests" / "typescript")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    consumer = (ROOT / "tests" / "typescript" / "engine-consumer.ts").read_text(encoding="utf-8")
+    assert consumer.count("@ts-expect-error") >= 6
