@@ -19,6 +19,14 @@ from test_tracker import H, W, landmark_outputs
 LEFT, RIGHT = 0.25, 0.75
 
 
+@pytest.fixture(autouse=True)
+def whole_frame_detector(monkeypatch) -> None:
+    """These 2:1 frames' detector outputs are in whole-frame letterbox coordinates: the
+    detector looks at the whole frame on every turn here (its square windows on wide frames:
+    test_detector_windows.py)."""
+    monkeypatch.setattr(C, "DETECTOR_WINDOW_ASPECT", float("inf"))
+
+
 def detections(*centres: float) -> dict[str, list[float]]:
     """One confident detection per letterbox x centre (kp0 at y 0.5, kp1 56 px above it)."""
     anchors = pose_detector_anchors()

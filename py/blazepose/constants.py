@@ -170,3 +170,10 @@ SAME_PERSON_TORSO_DISTANCE = 0.5
 # side-by-side clip, whose people the detector finds only on some frames, lost half its
 # person-frames.
 REDETECT_INTERVAL_MS = 0.0
+# With num_poses > 1, on a frame whose long side is at least this many times its short side
+# the detector's turns go round the whole frame and square windows (side = the short side,
+# evenly spaced along the long side): ours, not MediaPipe's. A frame letterboxed whole into
+# the 224-pixel detector input shrinks people by the long side; a window by the short one.
+# On the 2160x1280 side_by_side_3 clip two of the three people score 0.3-0.6 in the whole
+# frame, with their alignment points often upside down, and 0.65-0.97 in a window.
+DETECTOR_WINDOW_ASPECT = 1.5
