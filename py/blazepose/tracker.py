@@ -104,6 +104,7 @@ class PoseResult:
     id: int = 0  # the person's track id: stable while tracked, never reused by its tracker
 
 
+USED_LANDMARKS = C.NUM_POSE_LANDMARKS + C.NUM_AUX_LANDMARKS
 # The models' outputs by their contract names.
 BOXES, SCORES = OUTPUTS[DETECTOR]
 LANDMARKS, POSE_FLAG, HEATMAP, WORLD_LANDMARKS = OUTPUTS[LANDMARK]
@@ -286,9 +287,11 @@ class PoseTracker:
             self._end(track)
             return None
 
-        raw = decode_landmarks(outputs[LANDMARKS])
+        # The 33 landmarks and 2 alignment points; the model's 4 others are never used.
+        raw = decode_landmarks(outputs[LANDMARKS], USED_LANDMARKS)
         if HEATMAP in outputs:
-            raw = refine_landmarks_from_heatmap(raw, outputs[HEATMAP])
+            heatmap = outputs[HEATMAP]
+            raw = refine_landmarks_from_heatmap(raw, heatmap, channels=C.NUM_LANDMARKS_TOTAL)
         raw = remove_landmark_letterbox(raw, self._padding)
         landmarks, aux = split_landmarks(project_landmarks(raw, rect))
         world = project_world_landmarks(decode_world_landmarks(outputs[WORLD_LANDMARKS]), rect)
