@@ -162,6 +162,18 @@ def test_same_person_by_overlap_or_by_hip_centre() -> None:
     assert rect_iou(beside.rect, tracked.rect) < 0.5 and not same_person(beside, [tracked])
 
 
+def test_overlapping_regions_with_hips_apart_are_two_people() -> None:
+    """Close to the camera (hips below the picture) neighbours' regions overlap by more than
+    0.5: one person only when the hips are also within 0.5 body sizes."""
+    assert C.SAME_PERSON_IOU == 0.5 and C.SAME_PERSON_OVERLAP_HIP_DISTANCE == 0.5
+    left = person(0.3, size=1.0, scale=40.0)
+    neighbour = person(0.55, size=1.0, scale=40.0)  # IoU 0.6, hips 0.625 body sizes apart
+    assert rect_iou(left.rect, neighbour.rect) > 0.5 and not same_person(neighbour, [left])
+    shifted = person(0.48, size=1.0, scale=40.0)  # IoU 0.69, hips 0.45 body sizes apart
+    assert rect_iou(left.rect, shifted.rect) > 0.5 and same_person(shifted, [left])
+    assert new_regions([neighbour, shifted], [left], 2) == [neighbour]
+
+
 def test_detector_schedule(monkeypatch) -> None:
     monkeypatch.setattr(C, "REDETECT_INTERVAL_MS", 100.0)
     assert detector_due(1, 0, 0, 0.0, 0.0)

@@ -4,7 +4,9 @@ Each tracked person is a Track: a stable id (never reused by its tracker), its o
 filters and its own ROI for the next frame, from its own last landmarks, as in BlazePose's
 one-person graph. Two people are taken for one when their regions overlap by more
 than SAME_PERSON_IOU (intersection over union of the unrotated boxes, as MediaPipe's Tasks
-AssociationNormRectCalculator does) or when their hip centres are closer than
+AssociationNormRectCalculator does) with hip centres closer than
+SAME_PERSON_OVERLAP_HIP_DISTANCE body sizes (ours: neighbours close to the camera have
+overlapping regions), or when their hip centres are closer than
 SAME_PERSON_HIP_DISTANCE body sizes (a detection of part of someone tracked has a smaller
 region, which the IoU alone lets through) or, with landmarks, when their torso centres are
 closer than SAME_PERSON_TORSO_DISTANCE torso sizes (a person half out of the picture). A
@@ -86,10 +88,12 @@ def rect_iou(a: Rect, b: Rect) -> float:
 
 def same_person(person: Body, others: Iterable[Body]) -> bool:
     for other in others:
-        if rect_iou(person.rect, other.rect) > C.SAME_PERSON_IOU:
+        size = max(person.size, other.size)
+        hips = math.dist(person.hip, other.hip)
+        if hips < C.SAME_PERSON_HIP_DISTANCE * size:
             return True
-        near = C.SAME_PERSON_HIP_DISTANCE * max(person.size, other.size)
-        if math.dist(person.hip, other.hip) < near:
+        overlap = rect_iou(person.rect, other.rect) > C.SAME_PERSON_IOU
+        if overlap and hips < C.SAME_PERSON_OVERLAP_HIP_DISTANCE * size:
             return True
         if person.torso is not None and other.torso is not None:
             near = C.SAME_PERSON_TORSO_DISTANCE * max(person.torso_size, other.torso_size)
