@@ -66,8 +66,14 @@ def test_several_people_take_turns_whole_frame_then_windows() -> None:
     assert tracker.submit(detections(0.5)).kind == "landmark"
     assert tracker.submit(landmark_outputs()) is None
     assert tracker.ids == [0] and xs(tracker) == [0.75]
-    # One of two tracked: the turns go on, the whole frame next.
+    # One of two tracked: the turns go on, the whole frame next; after a reset, it again
+    # starts with the whole frame.
     assert tracker.begin_frame(W, H, 99.0).crop_to_image == whole.crop_to_image
+    assert tracker.submit(detections()).kind == "landmark"
+    assert tracker.submit(landmark_outputs()) is None and tracker.ids == [0]
+    assert tracker.begin_frame(W, H, 132.0).crop_to_image == left.crop_to_image
+    tracker.reset()
+    assert tracker.begin_frame(W, H, 0.0).crop_to_image == whole.crop_to_image
 
 
 def test_one_person_and_still_images_use_the_whole_frame() -> None:

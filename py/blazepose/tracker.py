@@ -147,6 +147,7 @@ class PoseTracker:
         self._current = None
         self._pending = None
         self._last_detect_ms = None
+        self._detect_turn = 0
         self.poses = []
         self.pose = None
 
