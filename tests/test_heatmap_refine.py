@@ -71,6 +71,16 @@ def test_full_size_nhwc_no_half_pixel_offset_and_other_values_kept():
     assert out[0] == lms[0]
 
 
+def test_the_first_landmarks_alone_refine_the_same():
+    """The tracker refines only the 35 landmarks it uses of the heatmap's 39 channels."""
+    lms = [((10 + k) / 64, (50 - k) / 64, 0.0, 1.0, 1.0) for k in range(39)]
+    peaks = {k: {(50 - k, 10 + k): 4.0, (51 - k, 11 + k): 2.0} for k in range(39)}
+    hm = _pose_heatmap(peaks)
+    full = refine_landmarks_from_heatmap(lms, hm)
+    first = refine_landmarks_from_heatmap(lms[:35], hm, channels=39)
+    assert first == full[:35] and first != lms[:35]
+
+
 def test_weighted_mean_matches_direct_formula():
     cells = {(30, 40): 1.0, (31, 41): 0.0, (33, 43): 2.0, (27, 37): 3.0, (26, 36): 9.0}
     hm = _pose_heatmap({0: cells})

@@ -19,6 +19,14 @@ from test_tracker import H, W, landmark_outputs
 LEFT, RIGHT = 0.25, 0.75
 
 
+@pytest.fixture(autouse=True)
+def whole_frame_detector(monkeypatch) -> None:
+    """These 2:1 frames' detector outputs are in whole-frame letterbox coordinates: the
+    detector looks at the whole frame on every turn here (its square windows on wide frames:
+    test_detector_windows.py)."""
+    monkeypatch.setattr(C, "DETECTOR_WINDOW_ASPECT", float("inf"))
+
+
 def detections(*centres: float) -> dict[str, list[float]]:
     """One confident detection per letterbox x centre (kp0 at y 0.5, kp1 56 px above it)."""
     anchors = pose_detector_anchors()
@@ -152,6 +160,18 @@ def test_same_person_by_overlap_or_by_hip_centre() -> None:
     # Someone beside them, hips half a body size away: another person.
     beside = person(0.7, size=0.6, scale=40.0)
     assert rect_iou(beside.rect, tracked.rect) < 0.5 and not same_person(beside, [tracked])
+
+
+def test_overlapping_regions_with_hips_apart_are_two_people() -> None:
+    """Close to the camera (hips below the picture) neighbours' regions overlap by more than
+    0.5: one person only when the hips are also within 0.5 body sizes."""
+    assert C.SAME_PERSON_IOU == 0.5 and C.SAME_PERSON_OVERLAP_HIP_DISTANCE == 0.5
+    left = person(0.3, size=1.0, scale=40.0)
+    neighbour = person(0.55, size=1.0, scale=40.0)  # IoU 0.6, hips 0.625 body sizes apart
+    assert rect_iou(left.rect, neighbour.rect) > 0.5 and not same_person(neighbour, [left])
+    shifted = person(0.48, size=1.0, scale=40.0)  # IoU 0.69, hips 0.45 body sizes apart
+    assert rect_iou(left.rect, shifted.rect) > 0.5 and same_person(shifted, [left])
+    assert new_regions([neighbour, shifted], [left], 2) == [neighbour]
 
 
 def test_detector_schedule(monkeypatch) -> None:

@@ -2,9 +2,10 @@
 
 Clips (blazepose_tools.mediapipe_reference.SEQUENCES): `two_person` is the shared
 `sports2d_demo.mp4` (BSD-3-Clause: someone on a box, a walker passing below, a backflip and a
-cartwheel); `side_by_side_2` the two pose2sim clips (BSD-3-Clause) side by side. (On the
-three-clip `side_by_side_3` with numPoses 3 we find fewer person-frames than Tasks, 184 vs
-226: docs/several-people.md; not held here.) References:
+cartwheel); `side_by_side_2` the two pose2sim clips (BSD-3-Clause) side by side, `side_by_side_3`
+the three-clip 2160 x 1280 composite whose small people the detector finds in its square
+windows of the frame (184 person-frames against Tasks' 226 with the whole frame only, 294
+with the windows: docs/several-people.md). References:
 tests/fixtures/<clip>/tasks_full_n<N>.json. The measures are blazepose_tools.several_people's
 (person-frames with duplicates left out, identity switches by cuts.identity_switches per
 identity, PCK@0.2 on matched people).
@@ -25,7 +26,7 @@ from blazepose_tools.several_people import (
 )
 
 MODELS = Path(__file__).resolve().parent.parent / "models"
-CASES = [("two_person", 2), ("side_by_side_2", 2)]
+CASES = [("two_person", 2), ("side_by_side_2", 2), ("side_by_side_3", 3)]
 
 pytestmark = pytest.mark.slow
 
@@ -55,6 +56,6 @@ def test_as_many_people_as_tasks_and_fewer_identity_switches(
     assert c.ours_duplicates <= c.tasks_duplicates
     assert c.pck >= 0.85
     # Cost: a landmark-model run per person found, plus the tries of new detections (runs
-    # that found nobody new): 0.30 of a run per frame on two_person, 0 side by side.
+    # that found nobody new): 0.11 of a run per frame on two_person, 0 side by side.
     found = c.ours_person_frames + c.ours_duplicates
     assert (run.landmark_runs - found) / c.frames <= 0.35

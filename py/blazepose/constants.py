@@ -160,6 +160,12 @@ SAME_PERSON_IOU = 0.5
 # about a shoulder width (~0.5 body size) apart; a detection of part of a tracked person,
 # whose region is too small for the IoU, has its hip centre on that person's.
 SAME_PERSON_HIP_DISTANCE = 0.3
+# ...but regions overlapping by more than SAME_PERSON_IOU are one person only when their hip
+# centres are also closer than this many body sizes (ours): people side by side close to the
+# camera (upper bodies, hips below the picture) have regions so large that neighbours'
+# overlap by more than 0.5 with hips 0.5-0.7 body sizes apart (three copies of the astronaut
+# photo side by side: IoU 0.6, hips 0.63 apart; the middle one was never tracked).
+SAME_PERSON_OVERLAP_HIP_DISTANCE = 0.5
 # ...or, once both have landmarks, when their torso centres (mean of shoulders and hips) are
 # closer than this many torso sizes (the longer shoulder-to-opposite-hip diagonal): ours, the
 # measure of blazepose_tools.cuts.SAME_PLACE. Neighbours' torsos are about 0.75 apart.
@@ -170,3 +176,10 @@ SAME_PERSON_TORSO_DISTANCE = 0.5
 # side-by-side clip, whose people the detector finds only on some frames, lost half its
 # person-frames.
 REDETECT_INTERVAL_MS = 0.0
+# With num_poses > 1, on a frame whose long side is at least this many times its short side
+# the detector's turns go round the whole frame and square windows (side = the short side,
+# evenly spaced along the long side): ours, not MediaPipe's. A frame letterboxed whole into
+# the 224-pixel detector input shrinks people by the long side; a window by the short one.
+# On the 2160x1280 side_by_side_3 clip two of the three people score 0.3-0.6 in the whole
+# frame, with their alignment points often upside down, and 0.65-0.97 in a window.
+DETECTOR_WINDOW_ASPECT = 1.5

@@ -33,6 +33,7 @@ def refine_landmarks_from_heatmap(
     width: int = C.HEATMAP_SIZE,
     kernel_size: int = C.HEATMAP_KERNEL_SIZE,
     min_confidence_to_refine: float = C.HEATMAP_MIN_CONFIDENCE_TO_REFINE,
+    channels: int | None = None,
 ) -> list[Landmark]:
     """Replace each landmark's x, y (normalised to the crop) by the sigmoid-weighted mean
     of heatmap cell indices in a ``kernel_size`` window around it, if the most confident
@@ -40,9 +41,10 @@ def refine_landmarks_from_heatmap(
 
     ``heatmap`` is flat HWC (channel k belongs to landmark k) logits. Like MediaPipe, cell
     indices are used without a +0.5 centre offset, the window is clipped at the borders,
-    and only the column is range-checked against both dimensions.
+    and only the column is range-checked against both dimensions. ``channels``: the
+    heatmap's, when ``landmarks`` are only its first ones (default: one per landmark).
     """
-    channels = len(landmarks)
+    channels = len(landmarks) if channels is None else channels
     row_size = width * channels
     offset = (kernel_size - 1) // 2
     exp = math.exp

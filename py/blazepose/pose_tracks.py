@@ -4,7 +4,9 @@ Each tracked person is a Track: a stable id (never reused by its tracker), its o
 filters and its own ROI for the next frame, from its own last landmarks, as in BlazePose's
 one-person graph. Two people are taken for one when their regions overlap by more
 than SAME_PERSON_IOU (intersection over union of the unrotated boxes, as MediaPipe's Tasks
-AssociationNormRectCalculator does) or when their hip centres are closer than
+AssociationNormRectCalculator does) with hip centres closer than
+SAME_PERSON_OVERLAP_HIP_DISTANCE body sizes (ours: neighbours close to the camera have
+overlapping regions), or when their hip centres are closer than
 SAME_PERSON_HIP_DISTANCE body sizes (a detection of part of someone tracked has a smaller
 region, which the IoU alone lets through) or, with landmarks, when their torso centres are
 closer than SAME_PERSON_TORSO_DISTANCE torso sizes (a person half out of the picture). A
@@ -19,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from . import constants as C
+from .detection import Detection
 from .landmark_smoothing import PoseLandmarkFiltering
 from .rect import Rect
 
@@ -85,10 +88,12 @@ def rect_iou(a: Rect, b: Rect) -> float:
 
 def same_person(person: Body, others: Iterable[Body]) -> bool:
     for other in others:
-        if rect_iou(person.rect, other.rect) > C.SAME_PERSON_IOU:
+        size = max(person.size, other.size)
+        hips = math.dist(person.hip, other.hip)
+        if hips < C.SAME_PERSON_HIP_DISTANCE * size:
             return True
-        near = C.SAME_PERSON_HIP_DISTANCE * max(person.size, other.size)
-        if math.dist(person.hip, other.hip) < near:
+        overlap = rect_iou(person.rect, other.rect) > C.SAME_PERSON_IOU
+        if overlap and hips < C.SAME_PERSON_OVERLAP_HIP_DISTANCE * size:
             return True
         if person.torso is not None and other.torso is not None:
             near = C.SAME_PERSON_TORSO_DISTANCE * max(person.torso_size, other.torso_size)
@@ -129,3 +134,40 @@ def detector_due(
     if last_detect_ms is None or time_ms < last_detect_ms:
         return True
     return time_ms - last_detect_ms >= C.REDETECT_INTERVAL_MS
+
+
+def detector_regions(image_w: int, image_h: int) -> list[Rect | None]:
+    """Where the detector looks on its successive turns with several people: the whole frame
+    (None: the letterbox of the one-person graph), then, on a frame at least
+    DETECTOR_WINDOW_ASPECT times longer than high (or higher than long), square windows
+    as high (wide) as the frame, evenly spaced from one end to the other, overlapping."""
+    long_side, short_side = max(image_w, image_h), min(image_w, image_h)
+    if long_side < C.DETECTOR_WINDOW_ASPECT * short_side:
+        return [None]
+    count = math.ceil(long_side / short_side)
+    step = (long_side - short_side) / (count - 1)
+    regions: list[Rect | None] = [None]
+    for k in range(count):
+        centre = (k * step + short_side / 2) / long_side
+        size = short_side / long_side
+        if image_w >= image_h:
+            regions.append(Rect(centre, 0.5, size, 1.0))
+        else:
+            regions.append(Rect(0.5, centre, 1.0, size))
+    return regions
+
+
+def region_to_image(detections: Iterable[Detection], region: Rect) -> list[Detection]:
+    """Detections normalised to an unrotated region of the image -> normalised to the
+    image."""
+    left = region.x_center - region.width / 2
+    top = region.y_center - region.height / 2
+    sx, sy = region.width, region.height
+    return [
+        Detection(
+            d.score,
+            (left + d.box[0] * sx, top + d.box[1] * sy, d.box[2] * sx, d.box[3] * sy),
+            [(left + x * sx, top + y * sy) for x, y in d.keypoints],
+        )
+        for d in detections
+    ]

@@ -52,7 +52,16 @@ from .landmark_projection import project_landmarks, project_world_landmarks
 from .landmark_smoothing import PoseLandmarkFiltering
 from .letterbox import remove_detection_letterbox, remove_landmark_letterbox
 from .non_max_suppression import weighted_non_max_suppression
-from .pose_tracks import Body, Track, body, detector_due, new_regions, same_person
+from .pose_tracks import (
+    Body,
+    Track,
+    body,
+    detector_due,
+    detector_regions,
+    new_regions,
+    region_to_image,
+    same_person,
+)
 from .rect import Rect
 from .segmentation_smoothing import mask_transform
 
@@ -95,6 +104,7 @@ class PoseResult:
     id: int = 0  # the person's track id: stable while tracked, never reused by its tracker
 
 
+USED_LANDMARKS = C.NUM_POSE_LANDMARKS + C.NUM_AUX_LANDMARKS
 # The models' outputs by their contract names.
 BOXES, SCORES = OUTPUTS[DETECTOR]
 LANDMARKS, POSE_FLAG, HEATMAP, WORLD_LANDMARKS = OUTPUTS[LANDMARK]
@@ -119,6 +129,8 @@ class PoseTracker:
         self._next_id = 0
         self._bodies: list[Body] = []  # where this frame's poses are
         self._last_detect_ms: float | None = None
+        self._detect_turn = 0  # the detector's turns so far (several people: regions)
+        self._detect_region: Rect | None = None  # where it looks this frame; None: whole
         self._frame: tuple[int, int, float] | None = None  # image_w, image_h, time_ms
         self._pending: CropRequest | None = None
         self._letterbox_padding: Padding = (0.0, 0.0, 0.0, 0.0)
@@ -135,6 +147,7 @@ class PoseTracker:
         self._current = None
         self._pending = None
         self._last_detect_ms = None
+        self._detect_turn = 0
         self.poses = []
         self.pose = None
 
@@ -168,7 +181,7 @@ class PoseTracker:
         num = self.options.num_poses
         if detector_due(num, len(live), orphans, time_ms, self._last_detect_ms):
             self._last_detect_ms = time_ms
-            crop_to_image, self._letterbox_padding = detector_letterbox(image_w, image_h)
+            crop_to_image, self._letterbox_padding = self._detector_crop(image_w, image_h)
             size = C.DETECTOR_INPUT_SIZE
             self._pending = CropRequest(DETECTOR, size, "zero", gpu_sampling(crop_to_image))
             return self._pending
@@ -208,6 +221,19 @@ class PoseTracker:
         self._pending = CropRequest(LANDMARK, size, "replicate", gpu_sampling(crop_to_image))
         return self._pending
 
+    def _detector_crop(self, image_w: int, image_h: int) -> tuple[Affine, Padding]:
+        """The whole frame letterboxed (one person, or a still image: always) or, with several
+        people in a video, the next of pose_tracks.detector_regions in turn."""
+        region = None
+        if self.options.num_poses > 1 and not self.options.static_image_mode:
+            regions = detector_regions(image_w, image_h)
+            region = regions[self._detect_turn % len(regions)]
+            self._detect_turn += 1
+        self._detect_region = region
+        if region is None:
+            return detector_letterbox(image_w, image_h)
+        return roi_crop_transform_and_padding(region, image_w, image_h, C.DETECTOR_INPUT_SIZE)
+
     def _detect(self, boxes: Sequence[float], scores: Sequence[float]) -> list[Body | None]:
         """A person per detection after NMS, best first; None for one that gives no region."""
         image_w, image_h, _ = self._frame
@@ -216,6 +242,8 @@ class PoseTracker:
         )
         detections = weighted_non_max_suppression(detections)
         detections = remove_detection_letterbox(detections, self._letterbox_padding)
+        if self._detect_region is not None:
+            detections = region_to_image(detections, self._detect_region)
         found: list[Body | None] = []
         for detection in detections:
             rect = detection_to_roi(detection, image_w, image_h)
@@ -260,9 +288,11 @@ class PoseTracker:
             self._end(track)
             return None
 
-        raw = decode_landmarks(outputs[LANDMARKS])
+        # The 33 landmarks and 2 alignment points; the model's 4 others are never used.
+        raw = decode_landmarks(outputs[LANDMARKS], USED_LANDMARKS)
         if HEATMAP in outputs:
-            raw = refine_landmarks_from_heatmap(raw, outputs[HEATMAP])
+            heatmap = outputs[HEATMAP]
+            raw = refine_landmarks_from_heatmap(raw, heatmap, channels=C.NUM_LANDMARKS_TOTAL)
         raw = remove_landmark_letterbox(raw, self._padding)
         landmarks, aux = split_landmarks(project_landmarks(raw, rect))
         world = project_world_landmarks(decode_world_landmarks(outputs[WORLD_LANDMARKS]), rect)

@@ -236,9 +236,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     backend = OnnxBackend(args.model)
-    if args.cost:
+    if args.cost:  # blazepose_tools.person_cost (which also runs it in Pyodide)
+        from blazepose_tools.person_cost import record, replay
+
         for name in args.sequences:
-            best = tracker_cost(SEQUENCES[name](args.media), backend)
+            best = replay(record(SEQUENCES[name](args.media), backend))
             line = ", ".join(f"{n} tracked {ms:.2f} ms" for n, ms in best.items())
             print(f"{name}: tracker time per frame (CPython, models excluded): {line}")
         return 0
@@ -250,55 +252,6 @@ def main(argv: list[str] | None = None) -> int:
             run = run_ours(sequence, backend, num)
             print(table_row(compare(name, sequence, run, reference, num)), flush=True)
     return 0
-
-
-def tracker_cost(
-    sequence: sequences.Sequence, backend: Any, index: int = 0, repeats: int = 30
-) -> dict[int, float]:
-    """The tracker's own time per frame (ms, models excluded) for 1..MAX people tracked:
-    the model outputs of the frame (from `index`, every 5th) with the most people found, every
-    landmark run a person, are recorded once, then replayed
-    frame after frame to trackers following 1, 2, ... of those people, interleaved and the
-    fastest of `repeats` rounds taken, so that a busy machine slows every count alike. The
-    difference between counts is what each extra person costs beyond its landmark-model run."""
-    from blazepose.constants import MAX_NUM_POSES
-
-    people, detector, crops = 0, None, []
-    for at in range(index, len(sequence.frames), 5):  # the frame with the most people found
-        image = sequence.frames[at]
-        height, width = image.shape[:2]
-        tracker = PoseTracker(TrackerOptions(num_poses=MAX_NUM_POSES, static_image_mode=True))
-        request = tracker.begin_frame(width, height, 0.0)
-        outputs_seen: list = []
-        while request is not None:
-            outputs = backend.run(image, request)
-            outputs_seen.append(outputs)
-            request = tracker.submit(outputs)
-        if len(tracker.poses) > people and len(outputs_seen) == len(tracker.poses) + 1:
-            people, detector, crops = len(tracker.poses), outputs_seen[0], outputs_seen[1:]
-    best = {n: math.inf for n in range(1, people + 1)}
-    trackers = {n: PoseTracker(TrackerOptions(num_poses=n)) for n in best}
-    for tracker in trackers.values():  # first frame: detector, then tracking only
-        request = tracker.begin_frame(width, height, 0.0)
-        runs = 0
-        while request is not None:
-            if request.kind == "detector":
-                request = tracker.submit(detector)
-            else:
-                request, runs = tracker.submit(crops[runs]), runs + 1
-    for round_ in range(repeats):
-        for n, tracker in trackers.items():
-            started = time.perf_counter()
-            for frame in range(10):
-                time_ms = (round_ * 10 + frame + 1) * 1000.0 / 30
-                request = tracker.begin_frame(width, height, time_ms)
-                runs = 0
-                while request is not None:
-                    request, runs = tracker.submit(crops[runs]), runs + 1
-            best[n] = min(best[n], (time.perf_counter() - started) * 100.0)
-            if len(tracker.poses) != n:
-                raise RuntimeError(f"{n} people tracked, {len(tracker.poses)} found")
-    return best
 
 
 if __name__ == "__main__":
