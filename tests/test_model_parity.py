@@ -9,11 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import onnx
 import onnxruntime as ort
 import pytest
-from blazepose.heatmap_refine import refine_landmarks_from_heatmap
-from blazepose.landmark_decode import decode_landmarks
 from blazepose_tools.model_build import (
     DETECTOR_OUTPUTS,
     LANDMARK_OUTPUTS,
@@ -40,9 +37,6 @@ LANDMARK_TOLERANCE = {
     "world_landmarks": 1e-3,  # metres
     "pose_flag": 5e-4,  # probability; 5e-4 near p = 0.5 is a logit error of 2e-3
     "heatmap": 5e-3,  # logits
-    # The graph's refined landmarks (heatmap_refine_graph) against blazepose.heatmap_refine
-    # on the same graph's raw landmarks and heatmap, crop pixels: float32 against float64.
-    "refined_vs_python": 1e-3,
     "segmentation": 1e-3,  # relative to the largest |logit| of the image (they reach 1e3)
 }
 DETECTOR_TOLERANCE = {
@@ -139,13 +133,6 @@ def landmark_errors(ref: dict, got: dict) -> dict[str, float]:
     }
     for name in ("world_landmarks", "pose_flag", "heatmap"):
         errors[name] = float(np.abs(ref[name] - got[name]).max())
-    python = refine_landmarks_from_heatmap(
-        decode_landmarks(got["landmarks"].ravel().tolist()), got["heatmap"].ravel().tolist()
-    )
-    graph = decode_landmarks(got["refined_landmarks"].ravel().tolist())
-    errors["refined_vs_python"] = 256.0 * max(
-        abs(g[i] - p[i]) for g, p in zip(graph, python, strict=True) for i in (0, 1)
-    )
     if "segmentation" in got:
         seg_diff = np.abs(ref["segmentation"] - got["segmentation"]).max()
         errors["segmentation"] = float(seg_diff / max(1.0, np.abs(ref["segmentation"]).max()))
@@ -190,16 +177,6 @@ def worst_errors(session, source: str, images, detector: bool) -> dict[str, tupl
     return worst
 
 
-def assert_shipped_is_the_same_graph(raw, shipped: Path) -> None:
-    """The shipped file is `raw` less the raw outputs and what only they needed."""
-    model = onnx.load(str(shipped))
-    assert sorted(o.name for o in model.graph.output) == sorted(
-        SPECS[shipped.name].shipped_outputs()
-    )
-    nodes = {(n.op_type, tuple(n.input), tuple(n.output)) for n in raw.graph.node}
-    assert all((n.op_type, tuple(n.input), tuple(n.output)) in nodes for n in model.graph.node)
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("filename", list(SPECS))
 def test_onnx_matches_tflite(filename: str, manifest: dict, media_dir: Path):
@@ -207,12 +184,7 @@ def test_onnx_matches_tflite(filename: str, manifest: dict, media_dir: Path):
     assert filename in manifest["models"]
     detector = spec.outputs is DETECTOR_OUTPUTS
     size = 224 if detector else 256
-    if detector:
-        session = onnx_session(MODELS / filename)
-    else:  # the shipped graph, its raw landmarks and heatmap kept as outputs too
-        raw = build_onnx(read_source(NODE_MODULES, spec.source), spec, keep_raw=True)
-        session = onnx_session(raw.SerializeToString())
-        assert_shipped_is_the_same_graph(raw, MODELS / filename)
+    session = onnx_session(MODELS / filename)
     worst = worst_errors(session, spec.source, parity_inputs(media_dir, size), detector)
     print(f"\n{filename}: " + ", ".join(f"{k} {v:.2e} ({at})" for k, (v, at) in worst.items()))
     tolerance = DETECTOR_TOLERANCE if detector else LANDMARK_TOLERANCE
@@ -235,7 +207,7 @@ def test_parity_check_catches_converter_mistakes(filename, fault, media_dir: Pat
     spec = SPECS[filename]
     detector = spec.outputs is DETECTOR_OUTPUTS
     inject(monkeypatch, fault)
-    model = build_onnx(read_source(NODE_MODULES, spec.source), spec, keep_raw=True)
+    model = build_onnx(read_source(NODE_MODULES, spec.source), spec)
     session = onnx_session(model.SerializeToString())
     images = [c for c in parity_inputs(media_dir, 224 if detector else 256) if "/" in c[0]][:2]
     worst = worst_errors(session, spec.source, images, detector)

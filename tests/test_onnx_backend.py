@@ -89,7 +89,7 @@ def test_backend_outputs_are_flat_and_complete(full_backend: OnnxBackend) -> Non
     assert len(boxes) == 2254 * 12 and len(scores) == 2254
     outputs = full_backend.landmarks(image, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0))
     sizes = {name: len(values) for name, values in outputs.items()}
-    expected = {"refined_landmarks": 195, "pose_flag": 1, "world_landmarks": 117}
+    expected = {"landmarks": 195, "pose_flag": 1, "heatmap": 64 * 64 * 39, "world_landmarks": 117}
     assert sizes == expected
     # A black image holds no person.
     assert outputs["pose_flag"][0] < 0.5

@@ -14,6 +14,7 @@ from blazepose.alignment_rect import detection_to_roi, landmarks_to_roi
 from blazepose.anchors import pose_detector_anchors
 from blazepose.crop_transform import detector_letterbox, gpu_sampling, roi_crop_transform
 from blazepose.detection import decode_detections
+from blazepose.heatmap_refine import refine_landmarks_from_heatmap
 from blazepose.landmark_decode import (
     decode_landmarks,
     decode_world_landmarks,
@@ -62,7 +63,7 @@ def _mean_visible_error(clip, *, gpu: bool, legacy: bool) -> float:
             rect = detection_to_roi(first, w, h)
         out = backend.landmarks(image, sample(roi_crop_transform(rect, w, h, 256)))
         assert pose_present(out["pose_flag"][0])
-        raw = decode_landmarks(out["refined_landmarks"])  # refined from the heatmap in the graph
+        raw = refine_landmarks_from_heatmap(decode_landmarks(out["landmarks"]), out["heatmap"])
         pose, aux = (project_landmarks(part, rect) for part in split_landmarks(raw))
         world = project_world_landmarks(decode_world_landmarks(out["world_landmarks"]), rect)
         pose, aux, world = filtering.apply(pose, aux, world, w, h, ref["time_ms"])

@@ -7,7 +7,6 @@ import numpy as np
 import onnx
 import onnxruntime as ort
 import pytest
-from blazepose_tools.heatmap_refine_graph import append_refinement
 from blazepose_tools.model_build import (
     DETECTOR_TFLITE,
     model_specs,
@@ -294,17 +293,18 @@ def test_landmarks_only_variant_is_pruned(lite_specs):
     data, specs = lite_specs
     full = build_model(data, specs["pose_landmark_lite.onnx"])
     pruned = build_model(data, specs["pose_landmark_lite_landmarks_only.onnx"])
-    # The raw landmarks and heatmap are refined in the graph (heatmap_refine_graph).
     assert [o.name for o in full.graph.output] == [
+        "landmarks",
         "pose_flag",
         "segmentation",
+        "heatmap",
         "world_landmarks",
-        "refined_landmarks",
     ]
     assert [o.name for o in pruned.graph.output] == [
+        "landmarks",
         "pose_flag",
+        "heatmap",
         "world_landmarks",
-        "refined_landmarks",
     ]
     assert len(pruned.graph.node) < len(full.graph.node)
     # No dead nodes: every node feeds an output.
@@ -319,7 +319,7 @@ def test_shipped_graph_is_lean_and_float16(lite_specs):
     model = build_model(data, specs["pose_landmark_lite.onnx"])
     ops = [n.op_type for n in model.graph.node]
     assert "Pad" not in ops  # all spatial zero pads were folded into convolutions
-    assert ops.count("Transpose") == 1  # the input only: the refinement reads NCHW
+    assert ops.count("Transpose") == 2  # the input and the NHWC heatmap output only
     weights = {i.name: i for i in model.graph.initializer}
     conv_weights = [n.input[1] for n in model.graph.node if n.op_type == "Conv"]
     casts = {n.output[0]: n.input[0] for n in model.graph.node if n.op_type == "Cast"}
@@ -339,9 +339,8 @@ def test_float16_weight_storage_is_lossless(lite_specs):
     """fp16 initializers + Cast give bit-identical outputs to the all-float32 graph."""
     data, specs = lite_specs
     spec = specs["pose_landmark_lite.onnx"]
-    shipped = build_model(data, spec, keep_raw=True)
+    shipped = build_model(data, spec)
     float32 = convert_tflite(data, spec.input_spec, spec.outputs)
-    append_refinement(float32, "landmarks", "heatmap", "refined_landmarks")
     assert sum(i.data_type == onnx.TensorProto.FLOAT16 for i in shipped.graph.initializer) > 100
     assert not any(i.data_type == onnx.TensorProto.FLOAT16 for i in float32.graph.initializer)
     image = np.random.default_rng(7).integers(0, 256, (1, 256, 256, 4), np.uint8)
@@ -350,8 +349,7 @@ def test_float16_weight_storage_is_lossless(lite_specs):
         session = ort.InferenceSession(
             model.SerializeToString(), providers=["CPUExecutionProvider"]
         )
-        names = sorted(o.name for o in session.get_outputs())
-        results.append(session.run(names, {"rgba": image}))
+        results.append(session.run(None, {"rgba": image}))
     for a, b in zip(*results, strict=True):
         np.testing.assert_array_equal(a, b)
 

@@ -228,28 +228,3 @@ def test_coinciding_alignment_points_end_the_track() -> None:
     assert track(tracker, outputs, 100.0) is not None
     assert not tracker.tracking
     assert tracker.begin_frame(W, H, 133.0).kind == "detector"
-
-
-def test_refined_landmarks_are_used_as_given_and_raw_ones_refined_here() -> None:
-    """The shipped graphs give `refined_landmarks` (refined in the model): no refinement in
-    Python. A raw model's `landmarks` + `heatmap` are refined by the tracker."""
-    raw = landmark_outputs()
-    refined = {k: v for k, v in raw.items() if k not in ("landmarks", "heatmap")}
-    refined["refined_landmarks"] = raw["landmarks"]
-    options = TrackerOptions(smooth_landmarks=False)
-    as_refined = track(PoseTracker(options), refined, 100.0)
-    as_raw = track(PoseTracker(options), raw, 100.0)  # the heatmap's max sigmoid < 0.5
-    assert as_refined.landmarks == as_raw.landmarks
-    # A confident heatmap cell moves the raw landmarks, not the refined ones.
-    hot = dict(raw, heatmap=list(raw["heatmap"]))
-    hot["heatmap"][(31 * 64 + 33) * 39 + 0] = 5.0  # landmark 0 sits at cell (32, 32)
-    moved = track(PoseTracker(options), hot, 100.0)
-    assert moved.landmarks[0][:2] != pytest.approx(as_raw.landmarks[0][:2])
-    refined_hot = dict(refined, heatmap=hot["heatmap"])
-    assert track(PoseTracker(options), refined_hot, 100.0).landmarks == as_refined.landmarks
-    # Neither kind of landmarks: a clear error.
-    tracker = PoseTracker()
-    tracker.begin_frame(W, H, 0.0)
-    tracker.submit(detector_outputs())
-    with pytest.raises(ValueError, match="refined_landmarks"):
-        tracker.submit({"pose_flag": [0.9], "world_landmarks": [0.0] * 117})

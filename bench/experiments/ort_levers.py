@@ -438,9 +438,10 @@ def groups(model: str, paths: dict) -> dict[str, list[dict]]:
         {"boxes": [1, 2254, 12], "scores": [1, 2254, 1]}
         if model == "detector"
         else {
+            "landmarks": [1, 195],
             "pose_flag": [1, 1],
+            "heatmap": [1, 64, 64, 39],
             "world_landmarks": [1, 117],
-            "refined_landmarks": [1, 195],
         }
     )
     table = {

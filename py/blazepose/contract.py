@@ -37,21 +37,14 @@ LANDMARK = "landmark"
 KINDS = (DETECTOR, LANDMARK)
 INPUT_SIZES = {DETECTOR: C.DETECTOR_INPUT_SIZE, LANDMARK: C.LANDMARK_INPUT_SIZE}
 BORDERS = ("zero", "replicate")  # BORDER_ZERO (detector letterbox), BORDER_REPLICATE (ROI)
-# The shipped landmark graphs refine their landmarks from the heatmap themselves (MediaPipe's
-# RefineLandmarksFromHeatMap, appended by the model build): `refined_landmarks` replaces the
-# raw `landmarks` and `heatmap`, which are no longer outputs, so nothing copies the heatmap.
 OUTPUTS = {
     DETECTOR: ("boxes", "scores"),
-    LANDMARK: ("refined_landmarks", "pose_flag", "world_landmarks"),
+    LANDMARK: ("landmarks", "pose_flag", "heatmap", "world_landmarks"),
 }
-# The TFLite landmark model's raw outputs in their place: the tracker refines them itself
-# (blazepose.heatmap_refine) when it is given these instead (TFLite, a raw graph).
-RAW_LANDMARK_OUTPUTS = ("landmarks", "heatmap")
 SEGMENTATION_OUTPUT = "segmentation"  # landmark model, full graph only; stays in JS
 OUTPUT_SIZES = {
     "boxes": C.NUM_ANCHORS * C.DETECTOR_NUM_COORDS,
     "scores": C.NUM_ANCHORS,
-    "refined_landmarks": C.NUM_LANDMARKS_TOTAL * C.NUM_VALUES_PER_LANDMARK,
     "landmarks": C.NUM_LANDMARKS_TOTAL * C.NUM_VALUES_PER_LANDMARK,
     "pose_flag": 1,
     "heatmap": C.HEATMAP_SIZE * C.HEATMAP_SIZE * C.NUM_LANDMARKS_TOTAL,

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from . import constants as C
 from .alignment_rect import detection_to_roi, landmarks_to_roi
 from .anchors import pose_detector_anchors
-from .contract import DETECTOR, LANDMARK, OUTPUTS, RAW_LANDMARK_OUTPUTS, SEGMENTATION_OUTPUT
+from .contract import DETECTOR, LANDMARK, OUTPUTS, SEGMENTATION_OUTPUT
 from .crop_transform import (
     Affine,
     Padding,
@@ -107,8 +107,7 @@ class PoseResult:
 USED_LANDMARKS = C.NUM_POSE_LANDMARKS + C.NUM_AUX_LANDMARKS
 # The models' outputs by their contract names.
 BOXES, SCORES = OUTPUTS[DETECTOR]
-REFINED_LANDMARKS, POSE_FLAG, WORLD_LANDMARKS = OUTPUTS[LANDMARK]
-LANDMARKS, HEATMAP = RAW_LANDMARK_OUTPUTS  # a raw model's, in place of REFINED_LANDMARKS
+LANDMARKS, POSE_FLAG, HEATMAP, WORLD_LANDMARKS = OUTPUTS[LANDMARK]
 
 
 def _has_area(rect: Rect) -> bool:
@@ -195,8 +194,6 @@ class PoseTracker:
         if pending is None or self._frame is None:
             raise RuntimeError("submit() without a pending request: call begin_frame() first")
         missing = [name for name in OUTPUTS[pending.kind] if name not in outputs]
-        if missing == [REFINED_LANDMARKS] and LANDMARKS in outputs:
-            missing = []  # a raw model's landmarks (and heatmap): refined here
         if missing:
             raise ValueError(f"{pending.kind} outputs missing: {', '.join(missing)}")
         if pending.kind == DETECTOR:
@@ -292,13 +289,10 @@ class PoseTracker:
             return None
 
         # The 33 landmarks and 2 alignment points; the model's 4 others are never used.
-        if REFINED_LANDMARKS in outputs:  # the shipped graphs refine in the model
-            raw = decode_landmarks(outputs[REFINED_LANDMARKS], USED_LANDMARKS)
-        else:
-            raw = decode_landmarks(outputs[LANDMARKS], USED_LANDMARKS)
-            if HEATMAP in outputs:
-                heatmap = outputs[HEATMAP]
-                raw = refine_landmarks_from_heatmap(raw, heatmap, channels=C.NUM_LANDMARKS_TOTAL)
+        raw = decode_landmarks(outputs[LANDMARKS], USED_LANDMARKS)
+        if HEATMAP in outputs:
+            heatmap = outputs[HEATMAP]
+            raw = refine_landmarks_from_heatmap(raw, heatmap, channels=C.NUM_LANDMARKS_TOTAL)
         raw = remove_landmark_letterbox(raw, self._padding)
         landmarks, aux = split_landmarks(project_landmarks(raw, rect))
         world = project_world_landmarks(decode_world_landmarks(outputs[WORLD_LANDMARKS]), rect)

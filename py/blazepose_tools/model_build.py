@@ -24,12 +24,10 @@ from blazepose.contract import (
     LANDMARK,
     MODELS,
     OUTPUTS,
-    RAW_LANDMARK_OUTPUTS,
     SEGMENTATION_OUTPUT,
     landmark_file,
 )
 
-from .heatmap_refine_graph import append_refinement
 from .tflite_to_onnx import (
     CONVERTER_VERSION,
     InputSpec,
@@ -57,8 +55,7 @@ SOURCE_SHA256 = {
 
 # Contract output names, keyed by TFLite output tensor name (mediapipe-pose-facts.md §0).
 _boxes, _scores = OUTPUTS[DETECTOR]
-_refined, _pose_flag, _world = OUTPUTS[LANDMARK]
-_landmarks, _heatmap = RAW_LANDMARK_OUTPUTS
+_landmarks, _pose_flag, _heatmap, _world = OUTPUTS[LANDMARK]
 DETECTOR_OUTPUTS = {"Identity": _boxes, "Identity_1": _scores}
 LANDMARK_OUTPUTS = {
     "Identity": _landmarks,
@@ -77,15 +74,8 @@ class ModelSpec:
     filename: str  # ONNX file written to the output directory
     source: str  # TFLite file name
     input_spec: InputSpec
-    outputs: dict[str, str]  # TFLite output name -> ONNX name, before refinement and pruning
+    outputs: dict[str, str]
     drop_outputs: tuple[str, ...] = ()
-    refine: bool = False  # landmark models: append the heatmap refinement, drop the raw pair
-
-    def shipped_outputs(self) -> list[str]:
-        names = [n for n in self.outputs.values() if n not in self.drop_outputs]
-        if self.refine:
-            names = [_refined if n == _landmarks else n for n in names if n != _heatmap]
-        return names
 
 
 def model_specs() -> list[ModelSpec]:
@@ -93,9 +83,7 @@ def model_specs() -> list[ModelSpec]:
     for variant in MODELS:
         source = f"pose_landmark_{variant}.tflite"
         specs.append(
-            ModelSpec(
-                landmark_file(variant, True), source, LANDMARK_INPUT, LANDMARK_OUTPUTS, refine=True
-            )
+            ModelSpec(landmark_file(variant, True), source, LANDMARK_INPUT, LANDMARK_OUTPUTS)
         )
         specs.append(
             ModelSpec(
@@ -104,7 +92,6 @@ def model_specs() -> list[ModelSpec]:
                 LANDMARK_INPUT,
                 LANDMARK_OUTPUTS,
                 drop_outputs=(SEGMENTATION_OUTPUT,),
-                refine=True,
             )
         )
     return specs
@@ -139,18 +126,11 @@ def read_source(node_modules: Path, source: str) -> bytes:
     return data
 
 
-def build_onnx(tflite_data: bytes, spec: ModelSpec, keep_raw: bool = False) -> onnx.ModelProto:
-    """Convert, refine the landmarks in the graph, prune, fold pads and store weights as
-    float16: the shipped graph. `keep_raw` keeps the raw landmarks and heatmap as outputs
-    too (the parity tests compare them with TFLite and the refinement with Python's)."""
+def build_onnx(tflite_data: bytes, spec: ModelSpec) -> onnx.ModelProto:
+    """Convert, prune, fold pads and store weights as float16: the shipped graph."""
     model = convert_tflite(tflite_data, spec.input_spec, spec.outputs)
-    if spec.refine:
-        append_refinement(model, _landmarks, _heatmap, _refined)
-    drop = list(spec.drop_outputs)
-    if spec.refine and not keep_raw:
-        drop += [_landmarks, _heatmap]
-    if drop:
-        prune_outputs(model, drop)
+    if spec.drop_outputs:
+        prune_outputs(model, list(spec.drop_outputs))
     fold_pads_into_convs(model)
     store_weights_float16(model)
     onnx.checker.check_model(model, full_check=True)
@@ -167,9 +147,11 @@ def verify(model_bytes: bytes, spec: ModelSpec, tflite_shapes: dict[str, tuple[i
         raise ValueError(f"{spec.filename}: unexpected input {inp.name} {inp.type}")
     image = np.random.default_rng(0).integers(0, 256, size=inp.shape, dtype=np.uint8)
     results = session.run(None, {inp.name: image})
-    shapes = {onnx_name: tflite_shapes[tfl] for tfl, onnx_name in spec.outputs.items()}
-    shapes[_refined] = shapes.get(_landmarks)
-    expected = {name: shapes[name] for name in spec.shipped_outputs()}
+    expected = {
+        onnx_name: tflite_shapes[tfl]
+        for tfl, onnx_name in spec.outputs.items()
+        if onnx_name not in spec.drop_outputs
+    }
     got = {o.name: r for o, r in zip(session.get_outputs(), results, strict=True)}
     if set(got) != set(expected):
         raise ValueError(f"{spec.filename}: outputs {sorted(got)} != {sorted(expected)}")

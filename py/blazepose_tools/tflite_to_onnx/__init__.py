@@ -21,7 +21,7 @@ from .operators import UnsupportedOperatorError
 from .reader import read_tflite
 from .shaping import fold_pads_into_convs, prune_outputs, store_weights_float16
 
-CONVERTER_VERSION = "3"
+CONVERTER_VERSION = "2"
 
 __all__ = [
     "CONVERTER_VERSION",
