@@ -4,11 +4,9 @@ outputs are test_multi_pose_tracker's hand-built ones (two people on a 448 x 224
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
+from blazepose_tools import pyodide_node
 from blazepose_tools.person_cost import in_pyodide, replay
-from support.paths import PYODIDE
 from test_multi_pose_tracker import LEFT, RIGHT, detections
 from test_tracker import H, W, landmark_outputs
 
@@ -36,7 +34,7 @@ def test_replay_refuses_a_recording_that_loses_people() -> None:
 
 @pytest.mark.slow
 def test_replay_in_pyodide(tmp_path) -> None:
-    if shutil.which("node") is None or not (PYODIDE / "pyodide.mjs").exists():
+    if not pyodide_node.available():
         pytest.skip("node or npm pyodide not installed")
     found = in_pyodide(recorded(), 2, 2, tmp_path)
     assert found["version"][:2] >= [3, 12]

@@ -88,19 +88,14 @@ def replay(recorded: Recorded, repeats: int = 30, frames: int = 10, analysis: bo
     return best
 
 
+# After pyodide_node.prelude: this module beside the package, then `replay` on the recording.
 NODE = """
-import {{ loadPyodide }} from "{pyodide}/pyodide.mjs";
-import fs from "node:fs";
-const py = await loadPyodide({{ indexURL: "{pyodide}/" }});
+const tools = JSON.parse(fs.readFileSync("{tools}", "utf8"));
 py.FS.mkdirTree("/package/blazepose_tools");
-for (const [name, text] of Object.entries(JSON.parse(fs.readFileSync("{files}", "utf8")))) {{
-  py.FS.mkdirTree("/package/" + name.split("/").slice(0, -1).join("/"));
-  py.FS.writeFile("/package/" + name, text);
-}}
+for (const [name, text] of Object.entries(tools)) py.FS.writeFile("/package/" + name, text);
 py.FS.writeFile("/recorded.json", fs.readFileSync("{recorded}"));
 console.log(py.runPython(`
 import json, sys
-sys.path.insert(0, "/package")
 from blazepose_tools.person_cost import replay
 recorded = json.load(open("/recorded.json"))
 json.dumps({{"version": list(sys.version_info[:3]),
@@ -110,30 +105,23 @@ json.dumps({{"version": list(sys.version_info[:3]),
 
 
 def in_pyodide(recorded: Recorded, repeats: int, frames: int, workdir: Any) -> dict:
-    """`replay` in npm Pyodide under Node, with this checkout's blazepose."""
-    import subprocess
+    """`replay` in npm Pyodide under Node, with this checkout's blazepose as the page gets it."""
     from pathlib import Path
 
-    root = Path(__file__).resolve().parents[2]
-    files = {
-        str(p.relative_to(root / "py")): p.read_text()
-        for p in sorted((root / "py" / "blazepose").rglob("*.py"))
+    from blazepose_tools.pyodide_node import prelude, run_node
+
+    tools = {
+        "blazepose_tools/__init__.py": "",
+        "blazepose_tools/person_cost.py": Path(__file__).read_text(encoding="utf-8"),
     }
-    files["blazepose_tools/__init__.py"] = ""
-    files["blazepose_tools/person_cost.py"] = Path(__file__).read_text()
-    (workdir / "files.json").write_text(json.dumps(files))
+    (workdir / "tools.json").write_text(json.dumps(tools))
     (workdir / "recorded.json").write_text(json.dumps(recorded))
     script = NODE.format(
-        pyodide=root / "node_modules" / "pyodide",
-        files=workdir / "files.json",
+        tools=workdir / "tools.json",
         recorded=workdir / "recorded.json",
         rounds=f"{repeats}, {frames}",
     )
-    (workdir / "run.mjs").write_text(script)
-    proc = subprocess.run(
-        ["node", str(workdir / "run.mjs")], capture_output=True, text=True, check=True
-    )
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return run_node(workdir, prelude(workdir) + script)
 
 
 def _line(label: str, best: dict) -> str:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from blazepose_tools.pyodide_node import PACKAGE, PYODIDE  # noqa: F401 (python.zip; npm pyodide)
+
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("BLAZEPOSE_SHARED", ROOT.parent / "shared"))
 MEDIA = SHARED / "media"
@@ -14,5 +16,3 @@ MODELS = ROOT / "models"
 DIST = ROOT / "dist"
 WEB = ROOT / "web"
 BENCH = ROOT / "bench"
-PACKAGE = ROOT / "py" / "blazepose"  # what the page runs (python.zip)
-PYODIDE = ROOT / "node_modules" / "pyodide"
