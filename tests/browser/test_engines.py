@@ -44,6 +44,12 @@ STATE = (
     " poses: window.__poses.map((p) => ({timeMs: p.timeMs, width: p.imageWidth,"
     " landmarks: p.landmarks, backend: p.backend?.name, inference: p.timings?.inference}))})"
 )
+# Where a page without poses stands: its loading screen and the video element.
+PROGRESS = """(() => { const v = document.getElementById('video');
+    const loading = document.getElementById('loading');
+    return {loading: loading && !loading.hidden ? loading.innerText.replace(/\\s+/g, ' ') : '',
+      video: {readyState: v.readyState, networkState: v.networkState, paused: v.paused,
+        currentTime: v.currentTime, width: v.videoWidth, error: v.error?.message ?? null}}; })()"""
 CHOOSE_CAMERA = """((menu) => (menu.value = 'camera', menu.dispatchEvent(new Event('change')),
     true))(document.getElementById('source'))"""
 CAMERA = """(() => { const v = document.getElementById('video');
@@ -116,7 +122,7 @@ def tracks_the_clip(engine: EnginePage, url: str) -> None:
         f"{inference[len(inference) // 2]:.0f} ms; message {state['message']!r}"
     )
     assert state["message"] == "" and state["isolated"]
-    assert len(tracked) >= CLIP_POSES
+    assert len(tracked) >= CLIP_POSES, engine.evaluate(PROGRESS)
     assert all(len(p["landmarks"]) == 33 and p["width"] == 360 for p in tracked)
     assert all(on_person(p["landmarks"]) for p in tracked[1:])
     assert len({p["timeMs"] for p in tracked}) == len(tracked)  # each a new frame
@@ -129,8 +135,7 @@ def test_engine_tracks_the_sample_clip(engine: EnginePage, engine_site: str) -> 
 def test_engine_tracks_the_clip_through_the_service_worker(
     engine: EnginePage, worker_site: str
 ) -> None:
-    """A second visit: the worker answers every site file, the clip's byte ranges too (WebKit
-    asks for ranges and refuses a 200)."""
+    """A second visit: the worker answers every site file, the sample clip too."""
     url = worker_site + "index.html?source=sample"
     open_page(engine, url)
     wait_for(engine, "!!navigator.serviceWorker?.controller", 90)  # after install

@@ -180,12 +180,25 @@ async function playUrl(video, sources, name = "The video") {
   await video.play();
 }
 
+// The sample clip plays from memory: the first format this browser can play, fetched whole
+// (100 KB). Played from its URL, WebKitGTK 2.50 fetched it again by byte range on every loop
+// and on a busy machine sometimes stalled for good (readyState 2, no frame for 60 s).
 // `base`: the site folder the sample's paths are relative to (the page's by default).
-export const playSample = (video, base = location.href) =>
-  playUrl(
-    video,
-    SAMPLE_SOURCES.map(({ src, type }) => ({ src: new URL(src, base).href, type })),
-  );
+export async function playSample(video, base = location.href) {
+  const name = "The sample clip";
+  const { src } =
+    SAMPLE_SOURCES.find(({ type }) => video.canPlayType(type)) ?? SAMPLE_SOURCES.at(-1);
+  const url = new URL(src, base).href;
+  let clip;
+  try {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    clip = await response.blob();
+  } catch (error) {
+    throw new SourceError(`${name} could not be downloaded (${error.message}, ${url}).`);
+  }
+  await playUrl(video, [{ src: URL.createObjectURL(clip) }], name);
+}
 export const playVideoUrl = (video, url, name = "The video") =>
   playUrl(video, [{ src: url }], name);
 
