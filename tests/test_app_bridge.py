@@ -3,6 +3,7 @@ session through the tracker's crop requests using only the generated contract.js
 the same pose as the CPython tracker fed the same model outputs."""
 
 import json
+import shutil
 
 import pytest
 from blazepose import contract
@@ -18,6 +19,7 @@ pytestmark = pytest.mark.slow
 # The JS side is written against contract.js alone, like the page's driver.
 RUNNER = """
 import { CONTRACT } from "__CONTRACT__";
+import { refineLandmarks } from "__REFINE__";
 const inputs = JSON.parse(fs.readFileSync("__INPUTS__", "utf8"));
 const api = await new Promise((resolve, reject) => {
   globalThis.blazeposePyReady = resolve;
@@ -47,7 +49,12 @@ for (const [index, outputs] of inputs.frames.entries()) {
     // One set of outputs for every run of a kind, or a list of them, one per run.
     const given = outputs[kind];
     const out = Array.isArray(given) ? given[runs[kind]++] : given;
-    for (const name of CONTRACT.outputs[kind]) view(name, "f32").set(out[name]);
+    // As tracker-session.js hands them: the landmark model's heatmap already applied.
+    for (const name of CONTRACT.pageOutputs[kind]) {
+      if (name === CONTRACT.heatmapRefinement.output)
+        refineLandmarks(out.landmarks, out.heatmap, view(name, "f64"));
+      else view(name, "f32").set(out[name]);
+    }
     pending = session.submit();
   }
   const result = view("result", "f64");
@@ -81,10 +88,14 @@ def run_bridge(tmp_path, options: dict, frames: list) -> list:
     result slots and its analysis."""
     inputs = tmp_path / "inputs.json"
     inputs.write_text(json.dumps({"width": W, "height": H, "options": options, "frames": frames}))
-    contract_js = tmp_path / "contract.mjs"
+    contract_js = tmp_path / "contract.js"  # beside heatmap-refine.js, which imports it
     contract_js.write_text(contract.render_js())
+    refine = tmp_path / "heatmap-refine.js"
+    shutil.copy(ROOT / "web" / "engine" / "heatmap-refine.js", refine)
+    (tmp_path / "package.json").write_text('{"type": "module"}')
     runner = (
         RUNNER.replace("__CONTRACT__", str(contract_js))
+        .replace("__REFINE__", str(refine))
         .replace("__INPUTS__", str(inputs))
         .replace("__APP__", str(ROOT / "web" / "engine" / "app.py"))
     )

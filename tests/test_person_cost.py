@@ -21,8 +21,8 @@ def recorded() -> dict:
 
 
 def test_replay_times_each_number_of_people() -> None:
-    for analysis in (False, True):
-        best = replay(recorded(), repeats=3, frames=2, analysis=analysis)
+    for analysis, heatmap in ((False, False), (True, False), (False, True)):
+        best = replay(recorded(), repeats=3, frames=2, analysis=analysis, heatmap=heatmap)
         assert sorted(best) == [1, 2] and all(0.0 < ms < 1000.0 for ms in best.values())
 
 
@@ -38,6 +38,6 @@ def test_replay_in_pyodide(tmp_path) -> None:
         pytest.skip("node or npm pyodide not installed")
     found = in_pyodide(recorded(), 2, 2, tmp_path)
     assert found["version"][:2] >= [3, 12]
-    for key in ("tracker", "analysis"):
+    for key in ("heatmap", "tracker", "analysis"):
         assert sorted(found[key]) == ["1", "2"]
         assert all(0.0 < ms < 1000.0 for ms in found[key].values())

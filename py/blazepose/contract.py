@@ -42,6 +42,17 @@ OUTPUTS = {
     LANDMARK: ("landmarks", "pose_flag", "heatmap", "world_landmarks"),
 }
 SEGMENTATION_OUTPUT = "segmentation"  # landmark model, full graph only; stays in JS
+# The page refines the landmarks from the heatmap itself (web/engine/heatmap-refine.js, the
+# arithmetic of blazepose/heatmap_refine.py in float64) and hands the tracker the x, y of the
+# landmarks it uses instead of the 640 KB heatmap: in Pyodide, Python's refinement cost 0.9 ms
+# per person. The tracker takes either.
+REFINED_XY = "refined_xy"
+USED_LANDMARKS = C.NUM_POSE_LANDMARKS + C.NUM_AUX_LANDMARKS  # the 4 others are never used
+# What the page hands the tracker per kind (web/engine/app.py's arrays).
+PAGE_OUTPUTS = {
+    DETECTOR: OUTPUTS[DETECTOR],
+    LANDMARK: ("landmarks", "pose_flag", "world_landmarks", REFINED_XY),
+}
 OUTPUT_SIZES = {
     "boxes": C.NUM_ANCHORS * C.DETECTOR_NUM_COORDS,
     "scores": C.NUM_ANCHORS,
@@ -50,6 +61,7 @@ OUTPUT_SIZES = {
     "heatmap": C.HEATMAP_SIZE * C.HEATMAP_SIZE * C.NUM_LANDMARKS_TOTAL,
     "world_landmarks": C.NUM_LANDMARKS_TOTAL * C.NUM_WORLD_VALUES_PER_LANDMARK,
     SEGMENTATION_OUTPUT: C.LANDMARK_INPUT_SIZE * C.LANDMARK_INPUT_SIZE,
+    REFINED_XY: USED_LANDMARKS * 2,
 }
 
 
@@ -160,6 +172,17 @@ def js_contract() -> dict[str, object]:
             "segmentation": SEGMENTATION_OUTPUT,
         },
         "outputSizes": dict(OUTPUT_SIZES),
+        "pageOutputs": {kind: list(names) for kind, names in PAGE_OUTPUTS.items()},
+        "heatmapRefinement": {
+            "output": REFINED_XY,
+            "usedLandmarks": USED_LANDMARKS,
+            "channels": C.NUM_LANDMARKS_TOTAL,
+            "valuesPerLandmark": C.NUM_VALUES_PER_LANDMARK,
+            "inputSize": C.LANDMARK_INPUT_SIZE,
+            "size": C.HEATMAP_SIZE,
+            "kernelSize": C.HEATMAP_KERNEL_SIZE,
+            "minConfidenceToRefine": C.HEATMAP_MIN_CONFIDENCE_TO_REFINE,
+        },
         "request": {**_js_layout(REQUEST_FIELDS), "borders": list(BORDERS)},
         "result": _js_layout(RESULT_FIELDS),
         "maxNumPoses": RESULT_POSES,

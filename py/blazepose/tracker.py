@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from . import constants as C
 from .alignment_rect import detection_to_roi, landmarks_to_roi
 from .anchors import pose_detector_anchors
-from .contract import DETECTOR, LANDMARK, OUTPUTS, SEGMENTATION_OUTPUT
+from .contract import DETECTOR, LANDMARK, OUTPUTS, REFINED_XY, SEGMENTATION_OUTPUT, USED_LANDMARKS
 from .crop_transform import (
     Affine,
     Padding,
@@ -104,10 +104,12 @@ class PoseResult:
     id: int = 0  # the person's track id: stable while tracked, never reused by its tracker
 
 
-USED_LANDMARKS = C.NUM_POSE_LANDMARKS + C.NUM_AUX_LANDMARKS
 # The models' outputs by their contract names.
 BOXES, SCORES = OUTPUTS[DETECTOR]
 LANDMARKS, POSE_FLAG, HEATMAP, WORLD_LANDMARKS = OUTPUTS[LANDMARK]
+# What submit() needs per kind: the landmark model's heatmap may come already applied, as the
+# page's refined x, y (REFINED_XY).
+REQUIRED = {DETECTOR: OUTPUTS[DETECTOR], LANDMARK: (LANDMARKS, POSE_FLAG, WORLD_LANDMARKS)}
 
 
 def _has_area(rect: Rect) -> bool:
@@ -193,7 +195,9 @@ class PoseTracker:
         pending, self._pending = self._pending, None
         if pending is None or self._frame is None:
             raise RuntimeError("submit() without a pending request: call begin_frame() first")
-        missing = [name for name in OUTPUTS[pending.kind] if name not in outputs]
+        missing = [name for name in REQUIRED[pending.kind] if name not in outputs]
+        if pending.kind == LANDMARK and HEATMAP not in outputs and REFINED_XY not in outputs:
+            missing.append(f"{HEATMAP} (or {REFINED_XY})")
         if missing:
             raise ValueError(f"{pending.kind} outputs missing: {', '.join(missing)}")
         if pending.kind == DETECTOR:
@@ -290,7 +294,10 @@ class PoseTracker:
 
         # The 33 landmarks and 2 alignment points; the model's 4 others are never used.
         raw = decode_landmarks(outputs[LANDMARKS], USED_LANDMARKS)
-        if HEATMAP in outputs:
+        if REFINED_XY in outputs:
+            xy = outputs[REFINED_XY]
+            raw = [(xy[2 * i], xy[2 * i + 1], *lm[2:]) for i, lm in enumerate(raw)]
+        else:
             heatmap = outputs[HEATMAP]
             raw = refine_landmarks_from_heatmap(raw, heatmap, channels=C.NUM_LANDMARKS_TOTAL)
         raw = remove_landmark_letterbox(raw, self._padding)

@@ -53,12 +53,39 @@ def record(sequence: Any, backend: Any, every: int = 5) -> Recorded:
     return best
 
 
-def replay(recorded: Recorded, repeats: int = 30, frames: int = 10, analysis: bool = False):
+def page_outputs(crop: dict[str, list[float]]) -> dict[str, array]:
+    """A landmark run's outputs as the page hands them (contract.PAGE_OUTPUTS): the heatmap
+    already applied, as refined x, y in float64 (what web/engine/heatmap-refine.js writes)."""
+    from blazepose.constants import NUM_LANDMARKS_TOTAL
+    from blazepose.contract import PAGE_OUTPUTS, REFINED_XY, USED_LANDMARKS
+    from blazepose.heatmap_refine import refine_landmarks_from_heatmap
+    from blazepose.landmark_decode import decode_landmarks
+
+    landmarks = decode_landmarks(crop["landmarks"], USED_LANDMARKS)
+    refined = refine_landmarks_from_heatmap(
+        landmarks, crop["heatmap"], channels=NUM_LANDMARKS_TOTAL
+    )
+    outputs = {k: array("f", crop[k]) for k in PAGE_OUTPUTS["landmark"] if k != REFINED_XY}
+    outputs[REFINED_XY] = array("d", [v for lm in refined for v in lm[:2]])
+    return outputs
+
+
+def replay(
+    recorded: Recorded,
+    repeats: int = 30,
+    frames: int = 10,
+    analysis: bool = False,
+    heatmap: bool = False,
+):
     """{people tracked: fastest ms per frame} (tracker, and with `analysis` the per-person
-    analyzers, as app.py's Session.analyze)."""
+    analyzers, as app.py's Session.analyze). The landmark outputs go in as the page hands
+    them (refined x, y), or with `heatmap` as the models give them (the tracker refines)."""
     width, height = recorded["width"], recorded["height"]
     detector = {name: array("f", values) for name, values in recorded["detector"].items()}
-    crops = [{k: array("f", v) for k, v in crop.items()} for crop in recorded["crops"]]
+    crops = [
+        {k: array("f", v) for k, v in crop.items()} if heatmap else page_outputs(crop)
+        for crop in recorded["crops"]
+    ]
     counts = range(1, len(crops) + 1)
     trackers = {n: PoseTracker(TrackerOptions(num_poses=n)) for n in counts}
     people = {n: PeopleAnalyzer(Analyzer) for n in counts}
@@ -99,7 +126,8 @@ import json, sys
 from blazepose_tools.person_cost import replay
 recorded = json.load(open("/recorded.json"))
 json.dumps({{"version": list(sys.version_info[:3]),
-  "tracker": replay(recorded, {rounds}), "analysis": replay(recorded, {rounds}, analysis=True)}})
+  "heatmap": replay(recorded, {rounds}, heatmap=True), "tracker": replay(recorded, {rounds}),
+  "analysis": replay(recorded, {rounds}, analysis=True)}})
 `));
 """
 
@@ -122,6 +150,46 @@ def in_pyodide(recorded: Recorded, repeats: int, frames: int, workdir: Any) -> d
         rounds=f"{repeats}, {frames}",
     )
     return run_node(workdir, prelude(workdir) + script)
+
+
+# Times web/engine/heatmap-refine.js (the page's refinement, which moved out of the tracker)
+# on each recorded landmark run: fastest of 30 rounds of 200 calls.
+JS_REFINE = """
+import fs from "node:fs";
+import { refineLandmarks } from "./heatmap-refine.js";
+const crops = JSON.parse(fs.readFileSync("recorded.json", "utf8")).crops.map((c) =>
+  ({ landmarks: Float32Array.from(c.landmarks), heatmap: Float32Array.from(c.heatmap) }));
+const out = new Float64Array(70);
+let best = Infinity;
+for (let round = 0; round < 30; round++) {
+  const started = performance.now();
+  for (let i = 0; i < 200; i++) for (const c of crops) refineLandmarks(c.landmarks, c.heatmap, out);
+  best = Math.min(best, (performance.now() - started) / 200 / crops.length);
+}
+console.log(JSON.stringify({ node: process.version, ms: best }));
+"""
+
+
+def js_refine_ms(recorded: Recorded, workdir: Any) -> dict:
+    """{node, ms}: the page's heatmap refinement of one person, in Node's V8."""
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    from blazepose import contract
+
+    from blazepose_tools.pyodide_node import ROOT
+
+    workdir = Path(workdir)
+    shutil.copy(ROOT / "web" / "engine" / "heatmap-refine.js", workdir / "heatmap-refine.js")
+    (workdir / "contract.js").write_text(contract.render_js())
+    (workdir / "package.json").write_text('{"type": "module"}')
+    (workdir / "recorded.json").write_text(json.dumps(recorded))
+    (workdir / "js_refine.js").write_text(JS_REFINE)
+    done = subprocess.run(
+        ["node", "js_refine.js"], cwd=workdir, capture_output=True, text=True, check=True
+    )
+    return json.loads(done.stdout)
 
 
 def _line(label: str, best: dict) -> str:
@@ -149,12 +217,18 @@ def main(argv: list[str] | None = None) -> int:
     recorded = record(SEQUENCES[args.sequence](args.media), OnnxBackend(args.model))
     version = ".".join(map(str, sys.version_info[:3]))
     rounds = (args.repeats, args.frames)
+    heatmap = replay(recorded, *rounds, heatmap=True)
+    print(_line(f"CPython {version} tracker refining the heatmap", heatmap))
     print(_line(f"CPython {version} tracker", replay(recorded, *rounds)))
     print(_line(f"CPython {version} + analysis", replay(recorded, *rounds, analysis=True)))
+    with tempfile.TemporaryDirectory() as workdir:
+        js = js_refine_ms(recorded, workdir)
+    print(f"Node {js['node']} page's heatmap refinement (JS): {js['ms']:.3f} ms per person")
     if args.pyodide:
         with tempfile.TemporaryDirectory() as workdir:
             found = in_pyodide(recorded, *rounds, Path(workdir))
         version = ".".join(map(str, found["version"]))
+        print(_line(f"Pyodide {version} tracker refining the heatmap", found["heatmap"]))
         print(_line(f"Pyodide {version} tracker", found["tracker"]))
         print(_line(f"Pyodide {version} + analysis", found["analysis"]))
     return 0

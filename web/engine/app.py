@@ -4,7 +4,8 @@
 JS opens a session per tracker and drives it with the loop of blazepose_tools.driver: the
 tracker's crop request is written to `request`, JS cuts that crop and runs the model, writes
 the outputs into the preallocated arrays by name (through `getBuffer`, cheaper than converting
-JS arrays every frame) and calls `submit`; the finished frame's pose is in `result`. The
+JS arrays every frame; the landmark model's heatmap already applied, as `refined_xy`: see
+`contract.PAGE_OUTPUTS`) and calls `submit`; the finished frame's pose is in `result`. The
 layouts of `request` and `result` are `blazepose.contract`'s, generated into contract.js.
 
 Each session also runs `blazepose.analysis.Analyzer` (the CLI's) on every finished frame:
@@ -74,7 +75,7 @@ STARTUP_MARKS["blazeposeImported"] = js.performance.now()
 REQUEST_LENGTH = contract.layout_length(contract.REQUEST_FIELDS)
 RESULT_LENGTH = contract.layout_length(contract.RESULT_FIELDS)
 MAX_NUM_POSES = contract.RESULT_POSES
-PYTHON_OUTPUTS = contract.OUTPUTS[contract.DETECTOR] + contract.OUTPUTS[contract.LANDMARK]
+PAGE_OUTPUTS = contract.PAGE_OUTPUTS[contract.DETECTOR] + contract.PAGE_OUTPUTS[contract.LANDMARK]
 CLASSIFIER = "classifier"  # the exercise that counts with the recorded classifier
 USER_FUNCTION = "on_pose"
 
@@ -169,9 +170,13 @@ class Session:
 
     def __init__(self, options) -> None:
         self.tracker = PoseTracker(tracker_options(_plain(options)))
+        # The models' outputs as they come (float32); the page's refined x, y in float64.
         self.arrays = {
-            name: array("f", bytes(4 * contract.OUTPUT_SIZES[name])) for name in PYTHON_OUTPUTS
+            name: array("f", bytes(4 * contract.OUTPUT_SIZES[name])) for name in PAGE_OUTPUTS
         }
+        self.arrays[contract.REFINED_XY] = array(
+            "d", bytes(8 * contract.OUTPUT_SIZES[contract.REFINED_XY])
+        )
         self.arrays["request"] = array("d", bytes(8 * REQUEST_LENGTH))
         self.arrays["result"] = array("d", bytes(8 * RESULT_LENGTH * MAX_NUM_POSES))
         self.kind = None  # model kind of the pending request
@@ -217,7 +222,7 @@ class Session:
     def submit(self) -> bool:
         """Hands the pending request's outputs to the tracker; True with the next request in
         `request`, False when the frame is done and `result` holds it."""
-        outputs = {name: self.arrays[name] for name in contract.OUTPUTS[self.kind]}
+        outputs = {name: self.arrays[name] for name in contract.PAGE_OUTPUTS[self.kind]}
         before = {pose.id for pose in self.tracker.poses}
         request = self.tracker.submit(outputs)
         if self.kind == contract.LANDMARK:

@@ -2,6 +2,10 @@
 // through getBuffer) and their contract layouts, decoded into plain objects; and the
 // session's analysis of each finished frame (blazepose.analysis, as the CLI runs it).
 import { CONTRACT } from "./contract.js";
+import { refineLandmarks } from "./heatmap-refine.js";
+
+const REFINED = CONTRACT.heatmapRefinement.output;
+const [LANDMARKS, , HEATMAP] = CONTRACT.outputs.landmark;
 
 const LANDMARK_KEYS = ["x", "y", "z", "visibility", "presence"];
 const WORLD_KEYS = ["x", "y", "z"];
@@ -72,9 +76,14 @@ export class TrackerSession {
     };
   }
 
-  // Writes a model's outputs (by name) where the tracker reads them.
+  // Writes a model's outputs (by name) where the tracker reads them; of the landmark model's
+  // heatmap only the refined x, y (heatmap-refine.js).
   setOutputs(kind, outputs) {
-    for (const name of CONTRACT.outputs[kind]) this.#view(name).set(outputs[name]);
+    for (const name of CONTRACT.pageOutputs[kind]) {
+      if (name === REFINED)
+        refineLandmarks(outputs[LANDMARKS], outputs[HEATMAP], this.#view(name, "f64"));
+      else this.#view(name).set(outputs[name]);
+    }
   }
 
   // The finished frame's first pose (lowest id), or null when none was found.
