@@ -91,6 +91,8 @@ MEDIAPIPE = {
     ),
 }
 DEFAULT_CONTENDERS = ("ours", "tasks_vision_cpu", "mediapipe_pose", "tasks_vision_gpu")
+# The peers with a numPoses of their own (the legacy mediapipe_pose tracks one person).
+MULTI_PERSON = ("tasks_vision_cpu", "tasks_vision_gpu")
 
 
 def thread_counts(spec: str, cores: int) -> list[int]:
@@ -182,6 +184,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--unsafe-webgpu",
         action="store_true",
         help=f"launch with {UNSAFE_WEBGPU_FLAG} (Linux Chromium gives no WebGPU adapter without)",
+    )
+    p.add_argument(
+        "--num-poses",
+        type=int,
+        default=1,
+        choices=range(1, 5),
+        help="people each contender tracks (ours' and tasks-vision's numPoses; default 1); "
+        "the tables then count person-frames, and PCK is left out (its reference is one person)",
     )
     p.add_argument("--frames", type=int, default=60, help="timed frames per clip (default 60)")
     p.add_argument(
@@ -332,7 +342,14 @@ def run_contender(
         context.add_init_script(OURS_HOOK)
     console: list[str] = []
     url = f"{base_url}{contender.page}model={model}&ttfp_clip={args.ttfp_clip}"
-    result: dict = {"contender": contender.name, "model": model, "clips": {}}
+    if args.num_poses > 1:
+        url += f"&numPoses={args.num_poses}"
+    result: dict = {
+        "contender": contender.name,
+        "model": model,
+        "clips": {},
+        "num_poses": args.num_poses,
+    }
     try:
         page = context.new_page()
         page.on("console", lambda m: console.append(f"{m.type}: {m.text}"[:300]))
@@ -507,6 +524,11 @@ def main(argv: list[str]) -> int:
     except ValueError as error:
         print(error, file=sys.stderr)
         return 2
+    if args.num_poses > 1:
+        single = [c.name for c in contenders if c.name not in MULTI_PERSON and not c.ours]
+        if single:
+            print(f"note: {', '.join(single)} track one person: left out", file=sys.stderr)
+        contenders = [c for c in contenders if c.ours or c.name in MULTI_PERSON]
     slow_clips = [c for c in (args.slow_clips or args.ttfp_clip).split(",") if c]
     ours_ready = (args.dist / "index.html").exists()
     if any(c.ours for c in contenders) and not ours_ready:
@@ -548,6 +570,7 @@ def main(argv: list[str]) -> int:
         "warmup": args.warmup,
         "max_side": args.max_side,
         "ttfp_clip": args.ttfp_clip,
+        "num_poses": args.num_poses,
         "wall_s": round(time.monotonic() - started, 1),
         "load_average_1m_before": round(load_before, 2),
     }

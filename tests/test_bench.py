@@ -418,3 +418,37 @@ def test_firefox_session_calls_functions_and_routes_events() -> None:
     assert (requests, console, errors) == (["http://a/"], ["warn: w"], ["boom"])
     context.close()
     assert session.calls[-1] == ("browser.removeUserContext", {"userContext": "uc1"})
+
+
+def test_several_people_count_person_frames_and_leave_pck_out(tmp_path: Path) -> None:
+    """--num-poses N: each frame's people are summed per clip; the one-person reference
+    scores no PCK (the first pose may be anyone's); older raw files count a pose as one."""
+    ours = _raw_run("debian", "ours-auto", [50.0, 60.0, 70.0], num_poses=2)
+    for frame, people in zip(ours["clips"]["clip"]["frames"], (2, 1, 0), strict=True):
+        frame["people"] = people
+        frame["landmarks"] = [[0.5, 0.5, 0.0, 1.0]] * 33 if people else None
+    (tmp_path / "full").mkdir()
+    reference = {
+        "frames": [{"index": i, "landmarks": [[0.1, 0.1, 0.0, 1.0]] * 33} for i in range(3)]
+    }
+    (tmp_path / "full" / "clip.json").write_text(json.dumps(reference))
+    old = _raw_run("debian", "tasks_vision_cpu", [40.0, 40.0, 40.0])
+    old["clips"]["clip"]["frames"][0]["landmarks"] = [[0.1, 0.1, 0.0, 1.0]] * 33
+    results = report.summarise([ours, old], {}, tmp_path)
+    several, single = results["results"]
+    assert several["person_frames"] == 3 and several["clips"]["clip"]["person_frames"] == 3
+    assert several["pck"] is None and several["num_poses"] == 2
+    assert single["person_frames"] == 1 and single["num_poses"] == 1
+    assert single["pck"] is not None  # the reference was read: only numPoses > 1 skips it
+    results["machine"] = {"cpu": "CPU X", "cores": 2, "gpu": "none", "date_utc": "2026-12-06"}
+    text = report.document(results)
+    assert "- ours-auto/full numPoses 2, poses found: clip 3 in 3 frames" in text
+    assert "tasks_vision_cpu/full numPoses" not in text
+
+
+def test_num_poses_leaves_the_one_person_peer_out() -> None:
+    args = run.parse_args(["--num-poses", "2"])
+    assert args.num_poses == 2
+    assert "mediapipe_pose" not in run.MULTI_PERSON and "tasks_vision_cpu" in run.MULTI_PERSON
+    with pytest.raises(SystemExit):
+        run.parse_args(["--num-poses", "5"])

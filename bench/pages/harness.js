@@ -62,7 +62,10 @@ async function runClip(adapter, clip, count, warmup, timeBase) {
     const start = performance.now();
     const result = await adapter.process(data.bitmaps[i], t + i * step);
     const ms = performance.now() - start;
-    frames.push({ index: i, ms, landmarks: result.landmarks, timings: result.timings ?? null });
+    frames.push({
+      index: i, ms, landmarks: result.landmarks, timings: result.timings ?? null,
+      people: result.people ?? (result.landmarks ? 1 : 0),
+    });
   }
   const loopMs = performance.now() - loopStart;
   for (const b of data.bitmaps) b.close();

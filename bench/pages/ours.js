@@ -73,6 +73,7 @@ const adapter = {
     return {
       landmarks: lms ? lms.map((p) => [p[0], p[1], p[2], p[3]]) : null,
       timings: detail ? detail.timings : null,
+      people: detail?.poses ? detail.poses.length : lms ? 1 : 0, // older pages: no `poses`
     };
   },
   // The page's own start-up marks (ms from its first script): Python, models, ready.

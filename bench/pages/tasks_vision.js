@@ -4,6 +4,7 @@ import { FilesetResolver, PoseLandmarker } from '/_bench/mp/tasks-vision/vision_
 
 const params = new URLSearchParams(location.search);
 const delegate = (params.get('delegate') ?? 'CPU').toUpperCase();
+const numPoses = Number(params.get('numPoses') ?? 1); // the bench's --num-poses
 // ?task=URL overrides the bundle (used to check how a bundle without metadata fails).
 const taskUrl = (model) => params.get('task') ?? `/_bench/tasks/pose_landmarker_${model}.task`;
 
@@ -28,7 +29,7 @@ const adapter = {
     this.landmarker = await PoseLandmarker.createFromOptions(this.fileset, {
       baseOptions: { modelAssetPath: taskUrl(this.model), delegate },
       ...canvasOption,
-      runningMode: 'VIDEO', numPoses: 1, minPoseDetectionConfidence: 0.5,
+      runningMode: 'VIDEO', numPoses, minPoseDetectionConfidence: 0.5,
       minPosePresenceConfidence: 0.5, minTrackingConfidence: 0.5, outputSegmentationMasks: false,
     });
   },
@@ -42,7 +43,10 @@ const adapter = {
   async process(image, timeMs) {
     const result = this.landmarker.detectForVideo(image, timeMs);
     const pose = result.landmarks && result.landmarks[0];
-    return { landmarks: pose ? pose.map((p) => [p.x, p.y, p.z, p.visibility ?? 0]) : null };
+    return {
+      landmarks: pose ? pose.map((p) => [p.x, p.y, p.z, p.visibility ?? 0]) : null,
+      people: result.landmarks ? result.landmarks.length : 0,
+    };
   },
   info() {
     return { package: '@mediapipe/tasks-vision', delegate, documentCanvas: !offscreenWebgl2() };
