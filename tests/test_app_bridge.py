@@ -3,12 +3,11 @@ session through the tracker's crop requests using only the generated contract.js
 the same pose as the CPython tracker fed the same model outputs."""
 
 import json
-import shutil
 
 import pytest
-from blazepose import contract
 from blazepose.crop_transform import canvas_transform
 from blazepose.tracker import PoseTracker, TrackerOptions
+from blazepose_tools.web_in_node import stage_module
 from support.paths import ROOT
 from support.pyodide import prelude, run_node
 from test_multi_pose_tracker import LEFT, RIGHT, detections
@@ -88,13 +87,9 @@ def run_bridge(tmp_path, options: dict, frames: list) -> list:
     result slots and its analysis."""
     inputs = tmp_path / "inputs.json"
     inputs.write_text(json.dumps({"width": W, "height": H, "options": options, "frames": frames}))
-    contract_js = tmp_path / "contract.js"  # beside heatmap-refine.js, which imports it
-    contract_js.write_text(contract.render_js())
-    refine = tmp_path / "heatmap-refine.js"
-    shutil.copy(ROOT / "web" / "engine" / "heatmap-refine.js", refine)
-    (tmp_path / "package.json").write_text('{"type": "module"}')
+    refine = stage_module(tmp_path, "heatmap-refine.js")  # beside contract.js, which it imports
     runner = (
-        RUNNER.replace("__CONTRACT__", str(contract_js))
+        RUNNER.replace("__CONTRACT__", str(tmp_path / "contract.js"))
         .replace("__REFINE__", str(refine))
         .replace("__INPUTS__", str(inputs))
         .replace("__APP__", str(ROOT / "web" / "engine" / "app.py"))
