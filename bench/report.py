@@ -140,9 +140,9 @@ def summarise_run(run: dict, reference_dir: Path) -> dict:
     all_inference: list[float | None] = []
     loop_ms = 0.0
     correct = total = 0
+    # The reference is one person's: with numPoses > 1 the first pose may be another's.
+    several = run.get("num_poses", 1) > 1
     for clip, data in run["clips"].items():
-        # The reference is one person's: with numPoses > 1 the first pose may be another's.
-        several = run.get("num_poses", 1) > 1
         reference = None if several else load_reference(reference_dir, run["model"], clip)
         summary, score = clip_summary(data, reference)
         out["clips"][clip] = summary

@@ -53,11 +53,11 @@ def record(sequence: Any, backend: Any, every: int = 5) -> Recorded:
     return best
 
 
-def page_outputs(crop: dict[str, list[float]]) -> dict[str, array]:
-    """A landmark run's outputs as the page hands them (contract.PAGE_OUTPUTS): the heatmap
-    already applied, as refined x, y in float64 (what web/engine/heatmap-refine.js writes)."""
+def refined_xy(crop: dict[str, list[float]]) -> list[float]:
+    """x, y of the used landmarks refined from the heatmap by Python (float64): what
+    web/engine/heatmap-refine.js hands the tracker as contract.REFINED_XY."""
     from blazepose.constants import NUM_LANDMARKS_TOTAL
-    from blazepose.contract import PAGE_OUTPUTS, REFINED_XY, USED_LANDMARKS
+    from blazepose.contract import USED_LANDMARKS
     from blazepose.heatmap_refine import refine_landmarks_from_heatmap
     from blazepose.landmark_decode import decode_landmarks
 
@@ -65,8 +65,16 @@ def page_outputs(crop: dict[str, list[float]]) -> dict[str, array]:
     refined = refine_landmarks_from_heatmap(
         landmarks, crop["heatmap"], channels=NUM_LANDMARKS_TOTAL
     )
-    outputs = {k: array("f", crop[k]) for k in PAGE_OUTPUTS["landmark"] if k != REFINED_XY}
-    outputs[REFINED_XY] = array("d", [v for lm in refined for v in lm[:2]])
+    return [v for lm in refined for v in lm[:2]]
+
+
+def page_outputs(crop: dict[str, list[float]]) -> dict[str, array]:
+    """A landmark run's outputs as the page hands them (contract.PAGE_OUTPUTS): the heatmap
+    already applied, as refined x, y in float64."""
+    from blazepose.contract import LANDMARK, PAGE_OUTPUTS, REFINED_XY
+
+    outputs = {k: array("f", crop[k]) for k in PAGE_OUTPUTS[LANDMARK] if k != REFINED_XY}
+    outputs[REFINED_XY] = array("d", refined_xy(crop))
     return outputs
 
 
@@ -156,10 +164,11 @@ def in_pyodide(recorded: Recorded, repeats: int, frames: int, workdir: Any) -> d
 # on each recorded landmark run: fastest of 30 rounds of 200 calls.
 JS_REFINE = """
 import fs from "node:fs";
+import { CONTRACT } from "./contract.js";
 import { refineLandmarks } from "./heatmap-refine.js";
-const crops = JSON.parse(fs.readFileSync("recorded.json", "utf8")).crops.map((c) =>
+const crops = JSON.parse(fs.readFileSync(process.argv[2], "utf8")).crops.map((c) =>
   ({ landmarks: Float32Array.from(c.landmarks), heatmap: Float32Array.from(c.heatmap) }));
-const out = new Float64Array(70);
+const out = new Float64Array(CONTRACT.outputSizes[CONTRACT.heatmapRefinement.output]);
 let best = Infinity;
 for (let round = 0; round < 30; round++) {
   const started = performance.now();
@@ -172,24 +181,13 @@ console.log(JSON.stringify({ node: process.version, ms: best }));
 
 def js_refine_ms(recorded: Recorded, workdir: Any) -> dict:
     """{node, ms}: the page's heatmap refinement of one person, in Node's V8."""
-    import shutil
-    import subprocess
     from pathlib import Path
 
-    from blazepose import contract
+    from blazepose_tools.web_in_node import run_module
 
-    from blazepose_tools.pyodide_node import ROOT
-
-    workdir = Path(workdir)
-    shutil.copy(ROOT / "web" / "engine" / "heatmap-refine.js", workdir / "heatmap-refine.js")
-    (workdir / "contract.js").write_text(contract.render_js())
-    (workdir / "package.json").write_text('{"type": "module"}')
-    (workdir / "recorded.json").write_text(json.dumps(recorded))
-    (workdir / "js_refine.js").write_text(JS_REFINE)
-    done = subprocess.run(
-        ["node", "js_refine.js"], cwd=workdir, capture_output=True, text=True, check=True
-    )
-    return json.loads(done.stdout)
+    path = Path(workdir) / "recorded.json"
+    path.write_text(json.dumps(recorded))
+    return run_module(Path(workdir), "heatmap-refine.js", JS_REFINE, str(path))
 
 
 def _line(label: str, best: dict) -> str:

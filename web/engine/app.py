@@ -165,18 +165,19 @@ class AnalysisSetup:
         return Analyzer(preset, classifier, self.user_function)
 
 
+def _output_array(name: str) -> array:
+    """Zeros for what the page hands over as `name`: the models' outputs as they come
+    (float32), the page's refined x, y in float64 (tracker-session.js writes them so)."""
+    code = "d" if name == contract.REFINED_XY else "f"
+    return array(code, bytes(array(code).itemsize * contract.OUTPUT_SIZES[name]))
+
+
 class Session:
     """One tracker and the arrays it shares with JS, and the analyzer of its poses."""
 
     def __init__(self, options) -> None:
         self.tracker = PoseTracker(tracker_options(_plain(options)))
-        # The models' outputs as they come (float32); the page's refined x, y in float64.
-        self.arrays = {
-            name: array("f", bytes(4 * contract.OUTPUT_SIZES[name])) for name in PAGE_OUTPUTS
-        }
-        self.arrays[contract.REFINED_XY] = array(
-            "d", bytes(8 * contract.OUTPUT_SIZES[contract.REFINED_XY])
-        )
+        self.arrays = {name: _output_array(name) for name in PAGE_OUTPUTS}
         self.arrays["request"] = array("d", bytes(8 * REQUEST_LENGTH))
         self.arrays["result"] = array("d", bytes(8 * RESULT_LENGTH * MAX_NUM_POSES))
         self.kind = None  # model kind of the pending request
