@@ -399,6 +399,9 @@ def test_several_people_each_with_id_colour_and_analysis(api_page, media_dir: Pa
     ]
     page.select_option("#person", "1")
     assert page.evaluate(track_two, 66)["analysis"]["id"] == 1
+    page.select_option("#person", "")  # the first person again (null to the engine)
+    assert page.evaluate(track_two, 99)["analysis"]["id"] == 0
+    assert len(log.errors) == errors_before, log.errors[errors_before:]
 
     page.evaluate("window.blazepose.setOptions({numPoses: 1, segmentation: false})")
     page.evaluate("window.blazepose.reset()")

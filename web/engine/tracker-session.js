@@ -106,7 +106,8 @@ export class TrackerSession {
 
   // Whose analysis analyze() gives with several people: an id, or null for the first.
   selectPerson(id) {
-    this.#session.select_person(id);
+    // undefined reaches Python as None; null would arrive as Pyodide's JsNull.
+    this.#session.select_person(id ?? undefined);
   }
 
   #pose(result) {
