@@ -70,6 +70,37 @@ def test_landmark_crop_matches_opencv_replicate(crop_page, name: str) -> None:
     assert np.percentile(difference, 99) <= 8
 
 
+# Regions reaching past one edge, two edges, a corner, and none (strips drawn: 1, 2, 3+, 0).
+EDGE_RECTS = [
+    Rect(0.1, 0.5, 0.3, 0.3 * 548 / 342, 0.0),
+    Rect(0.5, 0.5, 1.2, 0.4 * 548 / 342, math.radians(5)),
+    Rect(0.95, 0.95, 0.5, 0.5 * 548 / 342, math.radians(40)),
+    *RECTS.values(),
+]
+
+
+def test_replicated_border_draws_only_the_strips_the_crop_reaches(crop_page) -> None:
+    """Cropper.sides skips the border strips outside the crop: the same bytes as every strip."""
+    page, image = crop_page
+    h, w = image.shape[:2]
+    for rect in EDGE_RECTS:
+        m = list(canvas_transform(roi_crop_transform(rect, w, h, 256)))
+        same, sides = page.evaluate(
+            """([m, w, h]) => {
+                const needed = new window.__engine.Cropper(256);
+                const every = new window.__engine.Cropper(256);
+                const sides = needed.sides(m, w, h);
+                every.sides = () => ({ left: true, right: true, top: true, bottom: true });
+                const a = needed.crop(window.__image, w, h, m, true);
+                const b = every.crop(window.__image, w, h, m, true);
+                return [a.every((v, i) => v === b[i]), sides];
+            }""",
+            [m, w, h],
+        )
+        assert same, (rect, sides)
+        print(rect, sides)
+
+
 def test_detector_letterbox_matches_opencv_zero_border(crop_page) -> None:
     page, image = crop_page
     h, w = image.shape[:2]

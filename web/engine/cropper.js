@@ -20,13 +20,37 @@ export class Cropper {
     ctx.setTransform(m[0], m[1], m[2], m[3], m[4], m[5]);
     ctx.imageSmoothingEnabled = true;
     ctx.imageSmoothingQuality = "low"; // bilinear, like OpenCV's INTER_LINEAR
-    if (replicate) drawReplicatedBorder(ctx, source, width, height);
+    if (replicate) drawReplicatedBorder(ctx, source, width, height, this.sides(m, width, height));
     ctx.drawImage(source, 0, 0, width, height);
     return ctx.getImageData(0, 0, size, size).data;
   }
+
+  // Which image edges the crop reaches (within a pixel): only their strips are drawn, as a
+  // strip wholly outside the crop canvas changes none of its pixels but costs a draw.
+  sides(m, width, height) {
+    const [a, b, c, d, e, f] = m;
+    const det = a * d - b * c;
+    let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
+    for (const [u, v] of [
+      [0, 0],
+      [this.size, 0],
+      [0, this.size],
+      [this.size, this.size],
+    ]) {
+      const x = (d * (u - e) - c * (v - f)) / det;
+      const y = (a * (v - f) - b * (u - e)) / det;
+      [minX, maxX, minY, maxY] = [
+        Math.min(minX, x),
+        Math.max(maxX, x),
+        Math.min(minY, y),
+        Math.max(maxY, y),
+      ];
+    }
+    return { left: minX < 1, right: maxX > width - 1, top: minY < 1, bottom: maxY > height - 1 };
+  }
 }
 
-function drawReplicatedBorder(ctx, src, w, h) {
+function drawReplicatedBorder(ctx, src, w, h, { left, right, top, bottom }) {
   // Edge rows/columns stretched outwards, drawn before the image: each strip reaches half a
   // pixel under the image, so the image's anti-aliased edge blends with the edge colour
   // rather than with black. Each strip samples a sliver around the edge pixels' centres
@@ -35,12 +59,12 @@ function drawReplicatedBorder(ctx, src, w, h) {
   const i = 0.5; // overlap under the image
   const a = 0.49; // sliver start within the edge pixel
   const s = 0.02; // sliver size
-  ctx.drawImage(src, a, 0, s, h, -p, 0, p + i, h); // left
-  ctx.drawImage(src, w - 1 + a, 0, s, h, w - i, 0, p + i, h); // right
-  ctx.drawImage(src, 0, a, w, s, 0, -p, w, p + i); // top
-  ctx.drawImage(src, 0, h - 1 + a, w, s, 0, h - i, w, p + i); // bottom
-  ctx.drawImage(src, a, a, s, s, -p, -p, p + i, p + i);
-  ctx.drawImage(src, w - 1 + a, a, s, s, w - i, -p, p + i, p + i);
-  ctx.drawImage(src, a, h - 1 + a, s, s, -p, h - i, p + i, p + i);
-  ctx.drawImage(src, w - 1 + a, h - 1 + a, s, s, w - i, h - i, p + i, p + i);
+  if (left) ctx.drawImage(src, a, 0, s, h, -p, 0, p + i, h);
+  if (right) ctx.drawImage(src, w - 1 + a, 0, s, h, w - i, 0, p + i, h);
+  if (top) ctx.drawImage(src, 0, a, w, s, 0, -p, w, p + i);
+  if (bottom) ctx.drawImage(src, 0, h - 1 + a, w, s, 0, h - i, w, p + i);
+  if (left && top) ctx.drawImage(src, a, a, s, s, -p, -p, p + i, p + i);
+  if (right && top) ctx.drawImage(src, w - 1 + a, a, s, s, w - i, -p, p + i, p + i);
+  if (left && bottom) ctx.drawImage(src, a, h - 1 + a, s, s, -p, h - i, p + i, p + i);
+  if (right && bottom) ctx.drawImage(src, w - 1 + a, h - 1 + a, s, s, w - i, h - i, p + i, p + i);
 }
