@@ -37,14 +37,22 @@ for (const [index, outputs] of inputs.frames.entries()) {
   const runs = { detector: 0, landmark: 0 };
   let pending = session.begin(inputs.width, inputs.height, 100 + 33 * index);
   while (pending) {
-    const r = view("request", "f64");
-    const kind = CONTRACT.kinds[field(CONTRACT.request, r, "kind")[0]];
-    requests.push({
-      kind,
+    const decode = (r) => ({
+      kind: CONTRACT.kinds[field(CONTRACT.request, r, "kind")[0]],
       size: field(CONTRACT.request, r, "size")[0],
       border: CONTRACT.borders[field(CONTRACT.request, r, "border")[0]],
       matrix: field(CONTRACT.request, r, "matrix"),
     });
+    const request = decode(view("request", "f64"));
+    const kind = request.kind;
+    // The landmark crops the frame asks for after this one (the page cuts them all at once).
+    const count = session.requests_ahead();
+    const ahead = view("ahead", "f64");
+    const length = CONTRACT.request.length;
+    request.ahead = [];
+    for (let at = 0; at < count * length; at += length)
+      request.ahead.push(decode(ahead.subarray(at, at + length)));
+    requests.push(request);
     // One set of outputs for every run of a kind, or a list of them, one per run.
     const given = outputs[kind];
     const out = Array.isArray(given) ? given[runs[kind]++] : given;
@@ -170,6 +178,15 @@ def test_bridge_gives_every_person_with_id_run_and_own_analysis(tmp_path):
         analysis = js_frame["analysis"]
         assert analysis["id"] == poses[0].id and len(analysis["pose_angles"]) == len(poses)
     assert [[s["id"][0] for s in f["poses"][:-1]] for f in got] == [[0, 1], [0, 1], [1]]
+    # A pending landmark crop tells the ones after it: exactly the requests that follow.
+    for js_frame in got:
+        requests = js_frame["requests"]
+        for at, request in enumerate(requests):
+            later = requests[at + 1 :] if request["kind"] == "landmark" else []
+            assert [r["matrix"] for r in request["ahead"]] == [r["matrix"] for r in later]
+            assert all(r["kind"] == "landmark" for r in request["ahead"])
+    firsts = [next(r for r in f["requests"] if r["kind"] == "landmark") for f in got]
+    assert [len(first["ahead"]) for first in firsts] == [1, 1, 1]
     # Tracked people are cropped in id order: id 1 is the second run, until id 0 is gone.
     assert [[s["run"][0] for s in f["poses"][:-1]] for f in got] == [[0, 1], [0, 1], [1]]
     people = got[-1]["analysis"]["people"]

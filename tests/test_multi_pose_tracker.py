@@ -72,6 +72,24 @@ def test_two_people_each_keep_their_own_id_and_region() -> None:
         assert tracker.ids == [0, 1] and xs(tracker) == [LEFT, RIGHT]
 
 
+def test_requests_ahead_are_the_landmark_crops_that_follow() -> None:
+    """While a landmark crop is pending, requests_ahead gives the frame's later ones exactly
+    (the page cuts and runs them before submitting), also when a submit ends a track; none
+    while the detector's crop is pending."""
+    tracker = PoseTracker(TrackerOptions(num_poses=2))
+    request = tracker.begin_frame(W, H, 0.0)
+    assert request.kind == "detector" and tracker.requests_ahead() == []
+    request = tracker.submit(detections(LEFT, RIGHT))
+    ahead = tracker.requests_ahead()
+    assert request.kind == "landmark" and len(ahead) == 1
+    assert tracker.submit(landmark_outputs()) == ahead[0]
+    assert tracker.requests_ahead() == []
+    assert tracker.submit(landmark_outputs()) is None and tracker.requests_ahead() == []
+    request = tracker.begin_frame(W, H, 33.0)
+    ahead = tracker.requests_ahead()
+    assert tracker.submit(landmark_outputs(0.1)) == ahead[0]  # the first person is gone
+
+
 def test_a_track_ends_below_presence_and_its_id_is_not_reused() -> None:
     tracker = PoseTracker(TrackerOptions(num_poses=2))
     frame(tracker, 0.0, (LEFT, RIGHT))

@@ -218,12 +218,23 @@ class PoseTracker:
             self.pose = self.poses[0] if self.poses else None
             return None
         self._current = self._queue.pop(0)
+        self._pending, self._padding = self._landmark_request(self._current)
+        return self._pending
+
+    def requests_ahead(self) -> list[CropRequest]:
+        """While a landmark crop is pending: the landmark crops this frame asks for after it,
+        in order (none while the detector's is pending: what it finds joins the queue). Each
+        comes from the person's region at the frame's start, which no landmark submit
+        changes, so a caller may cut and run them all before submitting the first."""
+        if self._pending is None or self._pending.kind != LANDMARK:
+            return []
+        return [self._landmark_request(track)[0] for track in self._queue]
+
+    def _landmark_request(self, track: Track) -> tuple[CropRequest, Padding]:
         image_w, image_h, _ = self._frame
         size = C.LANDMARK_INPUT_SIZE
-        crop = self._current.crop
-        crop_to_image, self._padding = roi_crop_transform_and_padding(crop, image_w, image_h, size)
-        self._pending = CropRequest(LANDMARK, size, "replicate", gpu_sampling(crop_to_image))
-        return self._pending
+        crop_to_image, padding = roi_crop_transform_and_padding(track.crop, image_w, image_h, size)
+        return CropRequest(LANDMARK, size, "replicate", gpu_sampling(crop_to_image)), padding
 
     def _detector_crop(self, image_w: int, image_h: int) -> tuple[Affine, Padding]:
         """The whole frame letterboxed (one person, or a still image: always) or, with several

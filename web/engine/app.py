@@ -179,6 +179,7 @@ class Session:
         self.tracker = PoseTracker(tracker_options(_plain(options)))
         self.arrays = {name: _output_array(name) for name in PAGE_OUTPUTS}
         self.arrays["request"] = array("d", bytes(8 * REQUEST_LENGTH))
+        self.arrays["ahead"] = array("d", bytes(8 * REQUEST_LENGTH * (MAX_NUM_POSES - 1)))
         self.arrays["result"] = array("d", bytes(8 * RESULT_LENGTH * MAX_NUM_POSES))
         self.kind = None  # model kind of the pending request
         self.frame = (1, 1, 0.0)  # image_w, image_h, time_ms of the current frame
@@ -235,6 +236,15 @@ class Session:
             self._write_result()
             return False
         return self._ask(request)
+
+    def requests_ahead(self) -> int:
+        """Writes the landmark crops the frame asks for after the pending one into `ahead`,
+        one request layout after another (PoseTracker.requests_ahead); returns how many."""
+        ahead = self.tracker.requests_ahead()
+        for slot, request in enumerate(ahead):
+            at = slot * REQUEST_LENGTH
+            self.arrays["ahead"][at : at + REQUEST_LENGTH] = _request_values(request)
+        return len(ahead)
 
     def analyze(self) -> str:
         """The finished frame's analysis (blazepose.analysis.FrameAnalysis.to_json); with
@@ -297,13 +307,7 @@ class Session:
 
     def _ask(self, request: CropRequest) -> bool:
         self.kind = request.kind
-        values = [
-            contract.KINDS.index(request.kind),
-            request.size,
-            contract.BORDERS.index(request.border),
-            *canvas_transform(request.crop_to_image),
-        ]
-        self.arrays["request"][:] = array("d", values)
+        self.arrays["request"][:] = _request_values(request)
         return True
 
     def _write_result(self) -> None:
@@ -328,12 +332,24 @@ class Session:
             result[len(poses) * RESULT_LENGTH] = 0.0
 
 
+def _request_values(request: CropRequest) -> array:
+    """A crop request in the contract's request layout."""
+    values = [
+        contract.KINDS.index(request.kind),
+        request.size,
+        contract.BORDERS.index(request.border),
+        *canvas_transform(request.crop_to_image),
+    ]
+    return array("d", values)
+
+
 def _proxied(session: Session) -> object:
     methods = {
         "configure": session.configure,
         "reset": session.reset,
         "begin": session.begin,
         "submit": session.submit,
+        "requests_ahead": session.requests_ahead,
         "buffer": session.buffer,
         "analyze": session.analyze,
         "select_person": session.select_person,

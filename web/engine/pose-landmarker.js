@@ -391,11 +391,12 @@ export class PoseLandmarker {
 
   /** @returns {Promise<PoseLandmarkerResult>} */
   async #track(source, timeMs) {
-    const { segmentation, smoothing } = this.#options;
+    const { segmentation, smoothing, numPoses } = this.#options;
     const run = () =>
       this.#driver.track(this.#session, this.#running.models, source, timeMs, {
         segmentation,
         smoothing,
+        numPoses,
       });
     let frame;
     try {

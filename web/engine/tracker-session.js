@@ -27,6 +27,16 @@ const points = (flat, keys) => {
   return list;
 };
 
+const decodeRequest = (data) => {
+  const { kind, size, border, matrix } = fields(CONTRACT.request, data);
+  return {
+    kind: CONTRACT.kinds[kind[0]],
+    size: size[0],
+    border: CONTRACT.request.borders[border[0]],
+    matrix: Array.from(matrix),
+  };
+};
+
 const repEvent = (e) => ({
   exercise: e.exercise,
   count: e.count,
@@ -67,13 +77,21 @@ export class TrackerSession {
 
   // The pending crop: {kind, size, border, matrix (image->crop canvas matrix)}.
   request() {
-    const { kind, size, border, matrix } = fields(CONTRACT.request, this.#view("request", "f64"));
-    return {
-      kind: CONTRACT.kinds[kind[0]],
-      size: size[0],
-      border: CONTRACT.request.borders[border[0]],
-      matrix: Array.from(matrix),
-    };
+    return decodeRequest(this.#view("request", "f64"));
+  }
+
+  // While a landmark crop is pending: the frame's later landmark crops, in order (each
+  // person's region is fixed at the frame's start, so they can be cut and run before the
+  // pending one's outputs are submitted).
+  requestsAhead() {
+    const count = this.#session.requests_ahead();
+    const data = this.#view("ahead", "f64");
+    const { length } = CONTRACT.request;
+    const list = [];
+    for (let at = 0; at < count * length; at += length) {
+      list.push(decodeRequest(data.subarray(at, at + length)));
+    }
+    return list;
   }
 
   // Writes a model's outputs (by name) where the tracker reads them; of the landmark model's
