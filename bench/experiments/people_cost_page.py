@@ -8,7 +8,8 @@ people. Prints per numPoses the median of the page's own per-frame timings (Pyth
 tracker, its analysis and the JS<->Python hand-over; inference; crop; total) and the
 difference per extra person.
 
-Usage: ``.venv/bin/python bench/experiments/people_cost_page.py [--frames 15] [--rounds 3]``
+Usage: ``.venv/bin/python bench/experiments/people_cost_page.py [--frames 15] [--rounds 3]
+[--methods]`` (``--methods`` also times each TrackerSession call per frame).
 """
 
 from __future__ import annotations
@@ -30,6 +31,21 @@ from blazepose_tools.static_server import serve_in_background  # noqa: E402
 OUT = ROOT / "build" / "people_cost_page"
 IMAGES = MEDIA / "images"
 STAGES = ("python", "inference", "crop", "total")
+# With --methods: TrackerSession's calls, each timed across the frame (ms summed per frame).
+METHODS = ("begin", "request", "requestsAhead", "setOutputs", "submit", "results", "analyze")
+TIME_METHODS = """async (names) => {
+    const m = await import('/site/tracker-session.js');
+    window.__methodMs = {};
+    for (const name of names) {
+        const call = m.TrackerSession.prototype[name];
+        m.TrackerSession.prototype[name] = function (...args) {
+            const t = performance.now();
+            try { return call.apply(this, args); } finally {
+                window.__methodMs[name] = (window.__methodMs[name] ?? 0) + performance.now() - t;
+            }
+        };
+    }
+}"""
 
 TRACK = """async ({t, copies}) => {
     if (!window.__people) {
@@ -44,8 +60,9 @@ TRACK = """async ({t, copies}) => {
         ctx.setTransform(i % 2 ? -1 : 1, 0, 0, 1, x, 0);
         ctx.drawImage(photo, 0, 0);
     }
+    window.__methodMs = {};
     const detail = await window.blazepose.processFrame(canvas.transferToImageBitmap(), t);
-    return {people: detail.poses.length, timings: detail.timings};
+    return {people: detail.poses.length, timings: {...detail.timings, ...window.__methodMs}};
 }"""
 
 
@@ -55,7 +72,9 @@ def main(argv: list[str]) -> int:
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--model", default="full")
     p.add_argument("--images", type=Path, default=IMAGES)
+    p.add_argument("--methods", action="store_true", help="also time TrackerSession's calls")
     args = p.parse_args(argv)
+    stages = STAGES + (METHODS if args.methods else ())
     from playwright.sync_api import sync_playwright
 
     site = OUT / "site"
@@ -68,7 +87,7 @@ def main(argv: list[str]) -> int:
     server, base = serve_in_background(site)
     build = debian_chromium()
     counts = (1, 2, 3)
-    samples: dict[int, dict[str, list[float]]] = {n: {s: [] for s in STAGES} for n in counts}
+    samples: dict[int, dict[str, list[float]]] = {n: {s: [] for s in stages} for n in counts}
     t = 0.0
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
@@ -79,6 +98,8 @@ def main(argv: list[str]) -> int:
         page.wait_for_function("window.blazepose !== undefined", timeout=120_000)
         ready = page.evaluate("window.blazepose.ready")
         print(f"page ready: backend {ready.get('backend')}", flush=True)
+        if args.methods:
+            page.evaluate(TIME_METHODS, list(METHODS))
         for _ in range(args.rounds):
             for n in counts:
                 page.evaluate(
@@ -96,17 +117,17 @@ def main(argv: list[str]) -> int:
                     out = page.evaluate(TRACK, {"t": t, "copies": 3})
                     if out["people"] != n:
                         continue
-                    for stage in STAGES:
+                    for stage in stages:
                         samples[n][stage].append(out["timings"].get(stage, 0.0))
         browser.close()
     server.shutdown()
-    medians = {n: {s: statistics.median(v[s]) for s in STAGES} for n, v in samples.items()}
+    medians = {n: {s: statistics.median(v[s]) for s in stages} for n, v in samples.items()}
     print(f"{build.label}, model {args.model}, 1536x512 frame, median ms per frame:")
     for n in counts:
-        line = ", ".join(f"{s} {medians[n][s]:.2f}" for s in STAGES)
+        line = ", ".join(f"{s} {medians[n][s]:.2f}" for s in stages)
         print(f"  {n} tracked ({len(samples[n]['total'])} frames): {line}")
     for n in counts[1:]:
-        line = ", ".join(f"{s} {medians[n][s] - medians[n - 1][s]:+.2f}" for s in STAGES)
+        line = ", ".join(f"{s} {medians[n][s] - medians[n - 1][s]:+.2f}" for s in stages)
         print(f"  person {n}: {line}")
     return 0
 
