@@ -228,3 +228,12 @@ def test_coinciding_alignment_points_end_the_track() -> None:
     assert track(tracker, outputs, 100.0) is not None
     assert not tracker.tracking
     assert tracker.begin_frame(W, H, 133.0).kind == "detector"
+
+
+@pytest.mark.parametrize("name", ["min_detection_confidence", "min_tracking_confidence"])
+@pytest.mark.parametrize("bad", [-0.1, 1.5, float("nan"), "0.5", None, True])
+def test_confidence_outside_0_1_is_refused(name: str, bad) -> None:
+    with pytest.raises(ValueError, match=f"{name} must be a number from 0 to 1"):
+        PoseTracker(TrackerOptions(**{name: bad}))
+    PoseTracker(TrackerOptions(**{name: 0.0}))  # the bounds themselves are fine
+    PoseTracker(TrackerOptions(**{name: 1}))

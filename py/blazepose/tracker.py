@@ -126,6 +126,11 @@ class PoseTracker:
         num = self.options.num_poses
         if isinstance(num, bool) or not isinstance(num, int) or not 1 <= num <= C.MAX_NUM_POSES:
             raise ValueError(f"num_poses must be an integer 1..{C.MAX_NUM_POSES}, got {num!r}")
+        for name in ("min_detection_confidence", "min_tracking_confidence"):
+            value = getattr(self.options, name)
+            number = isinstance(value, (int, float)) and not isinstance(value, bool)
+            if not (number and 0.0 <= value <= 1.0):  # NaN fails the comparison
+                raise ValueError(f"{name} must be a number from 0 to 1, got {value!r}")
         self._anchors = pose_detector_anchors()
         self._tracks: list[Track] = []  # oldest first
         self._next_id = 0

@@ -18,12 +18,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from blazepose import contract
 from PIL import Image
 from playwright.sync_api import Browser, Page
 from support.page import on_person, open_page, wait_for_poses, wait_ready
 from support.paths import ROOT
 
 SAMPLE = ROOT / "static" / "sample" / "sample.mp4"  # h264, moov before mdat
+CONFIDENCES = ("minDetectionConfidence", "minTrackingConfidence")
 HIDDEN_S = 5
 STORM_CALLS = 20
 STORM_SECONDS = 5
@@ -84,9 +86,11 @@ def huge_image(media_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
 
 @pytest.fixture(scope="module")
 def camera_page(camera_browser: Browser, site_url: str):
-    """The page tracking the fake camera (the pose2sim athlete), lite model."""
+    """The page tracking the fake camera (the pose2sim athlete), lite model; a confidence in
+    the URL that is no number from 0 to 1 is left at its default."""
     context = camera_browser.new_context()
-    page, log = open_page(context, site_url + "index.html?source=camera&model=lite")
+    url = "index.html?source=camera&model=lite&minTrackingConfidence=abc&minDetectionConfidence=7"
+    page, log = open_page(context, site_url + url)
     console: list[str] = []
     page.on("console", lambda m: console.append(m.text))
     page.evaluate(COLLECT_POSES)
@@ -266,6 +270,45 @@ def test_hidden_tab_resumes_fresh(camera_page) -> None:
     gaps = [b["timeMs"] - a["timeMs"] for a, b in zip(poses, poses[1:], strict=False)]
     assert min(gaps) > 5, gaps  # one frame at a time, no backlog flushed at once
     page.evaluate("window.blazepose.setOptions({minTrackingConfidence: 0.5})")
+    no_python_errors(log, console)
+
+
+def test_confidence_outside_0_1_is_refused(camera_page) -> None:
+    """setOptions refuses a confidence outside 0..1 (or NaN) by name and keeps the options in
+    force; the URL's bad values (the fixture's) were left at the defaults."""
+    page, log, console = camera_page
+    defaults = {key: contract.DEFAULTS[key] for key in CONFIDENCES}
+    options = page.evaluate("window.blazepose.options")
+    assert {key: options[key] for key in CONFIDENCES} == defaults
+    messages = page.evaluate(
+        """async () => {
+            const bad = [{minDetectionConfidence: 1.5}, {minTrackingConfidence: -0.1},
+                         {minTrackingConfidence: Number('abc')}];
+            const out = [];
+            for (const changes of bad) {
+                out.push(await window.blazepose.setOptions(changes).then(
+                    () => 'accepted', (e) => e.message));
+            }
+            return out;
+        }"""
+    )
+    assert messages == [
+        "setOptions: minDetectionConfidence must be a number from 0 to 1",
+        "setOptions: minTrackingConfidence must be a number from 0 to 1",
+        "setOptions: minTrackingConfidence must be a number from 0 to 1",
+    ]
+    options = page.evaluate("window.blazepose.options")
+    assert {key: options[key] for key in CONFIDENCES} == defaults
+    assert (
+        page.evaluate("window.blazepose.setOptions({minTrackingConfidence: 0.7})")[
+            "minTrackingConfidence"
+        ]
+        == 0.7
+    )
+    page.evaluate(
+        "(value) => window.blazepose.setOptions({minTrackingConfidence: value})",
+        defaults["minTrackingConfidence"],
+    )
     no_python_errors(log, console)
 
 

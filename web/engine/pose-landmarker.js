@@ -76,6 +76,11 @@ export function checkOptions(changes) {
     throw new Error(`setOptions: model must be one of ${CONTRACT.models}`);
   if (changes.backend !== undefined && !CONTRACT.backends.includes(changes.backend))
     throw new Error(`setOptions: backend must be one of ${CONTRACT.backends}`);
+  for (const key of ["minDetectionConfidence", "minTrackingConfidence"]) {
+    const value = changes[key];
+    if (value !== undefined && !(value >= 0 && value <= 1))
+      throw new Error(`setOptions: ${key} must be a number from 0 to 1`);
+  }
   const n = changes.numPoses;
   if (n !== undefined && !(Number.isInteger(n) && n >= 1 && n <= CONTRACT.maxNumPoses))
     throw new Error(`setOptions: numPoses must be an integer 1..${CONTRACT.maxNumPoses}`);

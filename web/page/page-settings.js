@@ -9,6 +9,11 @@ const flag = (name, fallback) => {
   return value === null ? fallback : !["0", "false", "off", "no"].includes(value);
 };
 const { defaults } = CONTRACT;
+// A confidence from 0 to 1, else the default (like an unknown model or backend).
+const fraction = (name) => {
+  const value = Number(option(name, defaults[name]));
+  return value >= 0 && value <= 1 ? value : defaults[name];
+};
 const people = Number(option("numPoses", defaults.numPoses));
 export const settings = {
   model: CONTRACT.models.includes(option("model")) ? option("model") : defaults.model,
@@ -16,8 +21,8 @@ export const settings = {
   segmentation: flag("segmentation", defaults.segmentation),
   landmarksOnly: null, // true: the landmarks-only model even with segmentation (no mask)
   smoothing: flag("smoothing", defaults.smoothing),
-  minDetectionConfidence: Number(option("minDetectionConfidence", defaults.minDetectionConfidence)),
-  minTrackingConfidence: Number(option("minTrackingConfidence", defaults.minTrackingConfidence)),
+  minDetectionConfidence: fraction("minDetectionConfidence"),
+  minTrackingConfidence: fraction("minTrackingConfidence"),
   // People tracked at once (1..CONTRACT.maxNumPoses).
   numPoses: Number.isInteger(people) && people >= 1 && people <= CONTRACT.maxNumPoses ? people : 1,
   proxy: flag("proxy", true),
