@@ -401,6 +401,13 @@ def test_several_people_each_with_id_colour_and_analysis(api_page, media_dir: Pa
     assert page.evaluate(track_two, 66)["analysis"]["id"] == 1
     page.select_option("#person", "")  # the first person again (null to the engine)
     assert page.evaluate(track_two, 99)["analysis"]["id"] == 0
+    refused = page.evaluate(
+        "Promise.all(['1', NaN, 1.5].map((id) => window.blazepose.selectPerson(id)"
+        ".then(() => 'accepted', (e) => e.message)))"
+    )
+    assert refused == ["selectPerson: id must be an integer (a pose's id) or null"] * 3
+    page.evaluate("window.blazepose.selectPerson(7)")  # nobody with that id: the first
+    assert page.evaluate(track_two, 132)["analysis"]["id"] == 0
     assert len(log.errors) == errors_before, log.errors[errors_before:]
 
     page.evaluate("window.blazepose.setOptions({numPoses: 1, segmentation: false})")

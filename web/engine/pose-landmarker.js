@@ -368,6 +368,8 @@ export class PoseLandmarker {
   // With numPoses > 1: whose analysis (count, reps, user function output) the results'
   // `analysis` gives: a person's id (results' `ids`), or null for the first (lowest id).
   selectPerson(id) {
+    if (id != null && !Number.isInteger(id))
+      return Promise.reject(new Error("selectPerson: id must be an integer (a pose's id) or null"));
     return this.#exclusive(() => this.#session.selectPerson(id));
   }
 
