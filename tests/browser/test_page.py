@@ -408,6 +408,12 @@ def test_several_people_each_with_id_colour_and_analysis(api_page, media_dir: Pa
     assert refused == ["selectPerson: id must be an integer (a pose's id) or null"] * 3
     page.evaluate("window.blazepose.selectPerson(7)")  # nobody with that id: the first
     assert page.evaluate(track_two, 132)["analysis"]["id"] == 0
+    bad_times = page.evaluate(
+        """() => Promise.all([undefined, NaN, Infinity, '5'].map((t) =>
+            window.blazepose.processFrame(new ImageData(8, 8), t)
+                .then(() => 'accepted', (e) => e.message)))"""
+    )
+    assert bad_times == ["detectForVideo: timeMs must be a finite number (ms)"] * 4
     assert len(log.errors) == errors_before, log.errors[errors_before:]
 
     page.evaluate("window.blazepose.setOptions({numPoses: 1, segmentation: false})")

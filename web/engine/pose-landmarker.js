@@ -340,6 +340,8 @@ export class PoseLandmarker {
    * @returns {Promise<PoseLandmarkerResult>}
    */
   detectForVideo(source, timeMs) {
+    if (!Number.isFinite(timeMs))
+      return Promise.reject(new Error("detectForVideo: timeMs must be a finite number (ms)"));
     return this.#exclusive(() => this.#track(source, timeMs));
   }
 
