@@ -1,8 +1,9 @@
-// An experiment (bench/experiments/crop_cost.py), not shipped: the crops cut on the GPU: the frame is uploaded once per frame as a
-// WebGL2 texture and each crop is one draw of a size x size square whose pixels sample the
-// frame through the inverse of the tracker's image->crop matrix, read back as RGBA bytes.
-// Beside the canvas 2D cropper (cropper.js) it saves the per-crop pass over the whole frame
-// and, for a video, the copy of every frame into a CPU canvas.
+// An experiment for bench/experiments/crop_cost.py, not shipped (slower on this VM): the crops
+// cut on the GPU. The frame is uploaded once per frame as a WebGL2 texture and each crop is
+// one draw of a size x size square whose pixels sample the frame through the inverse of the
+// tracker's image->crop matrix, read back as RGBA bytes. Beside the canvas 2D cropper
+// (web/engine/cropper.js) it would save the per-crop pass over the whole frame and, for a
+// video, the copy of every frame into a CPU canvas.
 
 // Bilinear filtering with clamp-to-edge is MediaPipe's BORDER_REPLICATE as it is; for the
 // detector's BORDER_ZERO letterbox the sample is scaled by how much of its 2x2 neighbourhood
@@ -97,10 +98,6 @@ export class GlCropper {
     gl.pixelStorei(gl.UNPACK_FLIP_Y_WEBGL, false);
     gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
     gl.pixelStorei(gl.UNPACK_COLORSPACE_CONVERSION_WEBGL, gl.NONE);
-  }
-
-  get lost() {
-    return this.#gl.isContextLost();
   }
 
   // The frame's pixels as they are now (a video moves on): uploaded once, cropped many times.
