@@ -165,6 +165,37 @@ def test_model_backend_and_segmentation_switching(api_page, media_dir: Path) -> 
     assert log.errors[errors_before:] == []
 
 
+BITMAP_AND_COPY = """async (url) => {
+    const bitmap = await createImageBitmap(await (await fetch(url)).blob(),
+                                           {colorSpaceConversion: 'none'});
+    const canvas = document.createElement('canvas');
+    [canvas.width, canvas.height] = [bitmap.width, bitmap.height];
+    const ctx = canvas.getContext('2d');
+    ctx.drawImage(bitmap, 0, 0);
+    const view = document.getElementById('frame').getContext('2d');
+    const corners = [[2, 2], [bitmap.width - 3, 2], [2, bitmap.height - 3]];
+    const pixels = (c) => corners.map(([x, y]) => Array.from(c.getImageData(x, y, 1, 1).data));
+    await window.blazepose.reset();
+    const direct = await window.blazepose.processFrame(bitmap, 0);
+    const shown = pixels(view);
+    await window.blazepose.reset();
+    const copied = await window.blazepose.processFrame(canvas, 0);
+    return {direct: direct.landmarks, copied: copied.landmarks, shown, frame: pixels(ctx)};
+}"""
+
+
+def test_a_bitmap_is_tracked_as_it_is_like_a_copied_frame(api_page, media_dir: Path) -> None:
+    """An ImageBitmap (unchangeable) skips the page's frame copy: the same pose as the same
+    pixels in a canvas (copied first), and the visible canvas shows the bitmap."""
+    page, log, _ = api_page
+    serve_folder(page.context, "images", media_dir / "images")
+    page.evaluate("window.blazepose.setOptions({backend: 'wasm', model: 'lite'})")
+    out = page.evaluate(BITMAP_AND_COPY, "images/opencv_messi5.jpg")
+    assert out["direct"] and out["direct"] == out["copied"]
+    assert out["shown"] == out["frame"]
+    assert log.external() == [] and log.errors == []
+
+
 def test_single_threaded_without_isolation(browser: Browser, plain_site_url: str) -> None:
     context = browser.new_context()
     page, log = open_page(context, plain_site_url + "index.html?source=none&model=lite")

@@ -44,8 +44,9 @@ function showMessage(text, kind = "error") {
 
 let landmarker = null;
 let panel = null; // AnalysisPanel
-// The frame being tracked is copied here first (the video moves on while models run); the
-// visible canvas gets that frame and its pose together at the end, so they always match.
+// A frame that can change while the models run (a playing video, a canvas) is copied here
+// first; an ImageBitmap cannot change and is tracked as it is (the copy was a third of the
+// crop stage). The visible canvas gets the frame and its pose together at the end.
 const frameCanvas = document.createElement("canvas");
 const frameCtx = frameCanvas.getContext("2d", { willReadFrequently: true });
 const viewCanvas = $("frame");
@@ -63,6 +64,12 @@ const startup = {
   warmUpRuns: null,
 };
 
+function fit(canvas, width, height) {
+  if (canvas.width !== width) canvas.width = width;
+  if (canvas.height !== height) canvas.height = height;
+}
+
+// The frame to track and draw, with its size.
 function snapshot(source) {
   let width = source.width;
   let height = source.height;
@@ -70,15 +77,12 @@ function snapshot(source) {
   if (source instanceof HTMLImageElement)
     [width, height] = [source.naturalWidth, source.naturalHeight];
   if (!width || !height) throw new Error("processFrame: the source has no pixels yet");
-  for (const canvas of [frameCanvas, viewCanvas]) {
-    if (canvas.width !== width || canvas.height !== height) {
-      canvas.width = width;
-      canvas.height = height;
-    }
-  }
+  fit(viewCanvas, width, height);
+  if (source instanceof ImageBitmap) return [source, width, height];
+  fit(frameCanvas, width, height);
   if (source instanceof ImageData) frameCtx.putImageData(source, 0, 0);
   else frameCtx.drawImage(source, 0, 0, width, height);
-  return [width, height];
+  return [frameCanvas, width, height];
 }
 
 function post(type, detail) {
@@ -89,11 +93,11 @@ function post(type, detail) {
 // Tracks one frame end to end (`still`: an independent image); returns the event detail.
 async function trackFrame(source, timeMs, still = false) {
   const start = performance.now();
-  const [width, height] = snapshot(source);
+  const [frame, width, height] = snapshot(source);
   const snapshotMs = performance.now() - start;
   const result = still
-    ? await landmarker.detect(frameCanvas)
-    : await landmarker.detectForVideo(frameCanvas, timeMs);
+    ? await landmarker.detect(frame)
+    : await landmarker.detectForVideo(frame, timeMs);
   const timings = { ...result.timings, draw: 0 };
   timings.crop += snapshotMs;
 
@@ -102,7 +106,7 @@ async function trackFrame(source, timeMs, still = false) {
   timings.python += performance.now() - t;
 
   t = performance.now();
-  viewCtx.drawImage(frameCanvas, 0, 0);
+  viewCtx.drawImage(frame, 0, 0);
   for (const mask of result.segmentationMasks ?? []) drawMask(viewCtx, mask);
   drawPeople(viewCtx, detail, width, height, settings.numPoses > 1);
   drawWorld(worldCtx, detail.worldLandmarks, performance.now());
