@@ -188,12 +188,13 @@ def test_a_bitmap_is_tracked_as_it_is_like_a_copied_frame(api_page, media_dir: P
     """An ImageBitmap (unchangeable) skips the page's frame copy: the same pose as the same
     pixels in a canvas (copied first), and the visible canvas shows the bitmap."""
     page, log, _ = api_page
+    errors_before = len(log.errors)  # the previous test's deliberate 404s
     serve_folder(page.context, "images", media_dir / "images")
     page.evaluate("window.blazepose.setOptions({backend: 'wasm', model: 'lite'})")
     out = page.evaluate(BITMAP_AND_COPY, "images/opencv_messi5.jpg")
     assert out["direct"] and out["direct"] == out["copied"]
     assert out["shown"] == out["frame"]
-    assert log.external() == [] and log.errors == []
+    assert log.external() == [] and log.errors[errors_before:] == []
 
 
 def test_single_threaded_without_isolation(browser: Browser, plain_site_url: str) -> None:
