@@ -6,7 +6,8 @@ import { CONTRACT } from "./contract.js";
 import { Cropper } from "./cropper.js";
 import { MaskLayer } from "./mask-layer.js";
 
-const sourceSize = (source) => {
+// [width, height] of anything the tracker takes (0 where it has no pixels yet).
+export const sourceSize = (source) => {
   if (source instanceof HTMLVideoElement) return [source.videoWidth, source.videoHeight];
   if (source instanceof HTMLImageElement) return [source.naturalWidth, source.naturalHeight];
   if (globalThis.VideoFrame && source instanceof VideoFrame)

@@ -10,6 +10,7 @@ import {
   wireControls,
 } from "./controls.js";
 import { drawMask, drawPeople, drawWorld } from "./draw.js";
+import { sourceSize } from "./frame-driver.js";
 import { LiveLoop } from "./live-loop.js";
 import { hideLoading, loadingFailed, showLoading } from "./loading.js";
 import { embedded, engineOptions, settings, startSource } from "./page-settings.js";
@@ -71,11 +72,7 @@ function fit(canvas, width, height) {
 
 // The frame to track and draw, with its size.
 function snapshot(source) {
-  let width = source.width;
-  let height = source.height;
-  if (source instanceof HTMLVideoElement) [width, height] = [source.videoWidth, source.videoHeight];
-  if (source instanceof HTMLImageElement)
-    [width, height] = [source.naturalWidth, source.naturalHeight];
+  const [width, height] = sourceSize(source);
   if (!width || !height) throw new Error("processFrame: the source has no pixels yet");
   fit(viewCanvas, width, height);
   if (source instanceof ImageBitmap) return [source, width, height];
