@@ -5,15 +5,23 @@ display.
 
 Both give an `EnginePage`: `goto(url)`, `evaluate(expression)` (awaited, JSON round trip) and
 `wait_for(expression, timeout_s)`. A missing binary raises `EngineUnavailable` (tests skip).
+
+WebKitGTK's compositor thread renders with Mesa's software GL here (no GPU) and, rarely, dies
+in it (a general protection fault in swrast_dri.so, seen once in CI, 2026-12-07); the page
+process goes with it and WebKitWebDriver deletes the session. `relaunching` starts a new
+browser when that happens and `again_after_a_crash` runs the test once more in it: a second
+crash, a hang, or any failed assertion still fails the test.
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -33,6 +41,10 @@ TOUCH_PREFS: dict[str, object] = {
 
 class EngineUnavailable(RuntimeError):
     """The engine's binaries are not installed (or it did not start)."""
+
+
+class EngineCrashed(RuntimeError):
+    """The browser's page process died and its session with it; a new browser is open."""
 
 
 class EnginePage(Protocol):
@@ -220,3 +232,69 @@ def webkit(fake_camera: bool = False, touch: bool = False) -> Iterator[WebKitPag
             yield WebKitPage(driver)
     except BrowserUnavailable as error:
         raise EngineUnavailable(str(error)) from error
+
+
+def _session_gone(error: Exception) -> bool:
+    """WebKitWebDriver's answer once the page process has died (Selenium's exception)."""
+    return type(error).__name__ == "InvalidSessionIdException"
+
+
+class RelaunchingPage:
+    """An `EnginePage` that opens a new browser when its page process dies: the call that met
+    the dead session raises `EngineCrashed`, the next call goes to the new browser."""
+
+    def __init__(self, launch: Callable[[], AbstractContextManager[EnginePage]]) -> None:
+        self._launch = launch
+        self._stack = contextlib.ExitStack()
+        self._page = self._stack.enter_context(launch())
+        self.name = self._page.name
+        self.crashes = 0
+
+    def _relaunch(self, error: Exception) -> EngineCrashed:
+        self.crashes += 1
+        with contextlib.suppress(Exception):  # the old driver may not answer its quit
+            self._stack.close()
+        self._stack = contextlib.ExitStack()
+        self._page = self._stack.enter_context(self._launch())
+        return EngineCrashed(f"{self.name}: the page process died ({error}); browser relaunched")
+
+    def __getattr__(self, attribute: str) -> Any:
+        method = getattr(self._page, attribute)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return method(*args, **kwargs)
+            except Exception as error:
+                if not _session_gone(error):
+                    raise
+                raise self._relaunch(error) from error
+
+        return call
+
+    def close(self) -> None:
+        self._stack.close()
+
+
+@contextlib.contextmanager
+def relaunching(
+    launch: Callable[[], AbstractContextManager[EnginePage]],
+) -> Iterator[RelaunchingPage]:
+    page = RelaunchingPage(launch)
+    try:
+        yield page
+    finally:
+        page.close()
+
+
+def again_after_a_crash(test: Callable[..., None]) -> Callable[..., None]:
+    """Runs `test` a second time (in the relaunched browser) if its browser crashed; once."""
+
+    @functools.wraps(test)
+    def run(*args: Any, **kwargs: Any) -> None:
+        try:
+            test(*args, **kwargs)
+        except EngineCrashed as crash:
+            print(f"{crash}: the test runs again")
+            test(*args, **kwargs)
+
+    return run

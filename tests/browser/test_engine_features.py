@@ -21,7 +21,7 @@ from blazepose_tools.onnx_backend import OnnxBackend
 from blazepose_tools.pck import Agreement
 from blazepose_tools.site_headers import CSP, HEADERS_FILE, read_headers_file
 from blazepose_tools.static_server import serve_in_background
-from engines import EnginePage, EngineUnavailable, wait_for
+from engines import EnginePage, EngineUnavailable, again_after_a_crash, relaunching, wait_for
 from PIL import Image
 from playwright.sync_api import Browser
 from test_engines import COLLECT_POSES, ENGINES, FAILED, STATE, TRACKING_S, on_person, open_page
@@ -73,9 +73,10 @@ def reporting_site(dist_dir: Path, parity_frames, tmp_path_factory: pytest.TempP
 
 @pytest.fixture(scope="module", params=sorted(ENGINES))
 def engine(request: pytest.FixtureRequest) -> Iterator[EnginePage]:
-    """One browser per engine; after each test, no report of a violation may have come."""
+    """One browser per engine (opened again if its page process dies); after each test, no
+    report of a violation may have come."""
     try:
-        with ENGINES[request.param](touch=True) as page:
+        with relaunching(functools.partial(ENGINES[request.param], touch=True)) as page:
             yield page
     except EngineUnavailable as error:
         pytest.skip(str(error))
@@ -90,6 +91,7 @@ def site(engine: EnginePage, reporting_site) -> Iterator[str]:
     assert reports == [], f"{engine.name}: policy violations: {reports}"
 
 
+@again_after_a_crash
 def test_engine_plays_a_picked_video_file(engine: EnginePage, site: str) -> None:
     """The file input (the driver picks the file, as a user would in the dialog) after a still
     start: the video plays from a blob: URL and is tracked."""
@@ -109,6 +111,7 @@ def test_engine_plays_a_picked_video_file(engine: EnginePage, site: str) -> None
     assert all(on_person(p["landmarks"]) for p in tracked[1:])
 
 
+@again_after_a_crash
 def test_engine_runs_blazepose_view_and_reports_violations(
     engine: EnginePage, reporting_site
 ) -> None:
@@ -163,6 +166,7 @@ def cpython_track(parity_frames) -> list:
     return track
 
 
+@again_after_a_crash
 def test_engine_matches_the_cpython_runner(
     engine: EnginePage, site: str, parity_frames, cpython_track: list
 ) -> None:
@@ -221,6 +225,7 @@ FRAME_PAGE = "phone-frame.html"
 FRAME = "document.querySelector('iframe').contentWindow"
 
 
+@again_after_a_crash
 def test_engine_fits_a_phone(engine: EnginePage, site: str) -> None:
     """390 x 844 CSS pixels: the page (or, in WebKitGTK, an iframe of that size) tracks the
     clip, fits, and a finger's tap on a control works."""
@@ -283,6 +288,7 @@ BACKENDS = """(async () => {
     return cells; })()"""
 
 
+@again_after_a_crash
 def test_engine_backends_as_the_table_says(engine: EnginePage, site: str) -> None:
     """Each backend row of docs/browsers.md, this engine's column, is what the page says here
     (BLAZEPOSE_WRITE_DOCS=1 writes it instead)."""

@@ -13,7 +13,10 @@ A missing browser skips with the package to install (CI installs them: build.py'
 from __future__ import annotations
 
 import contextlib
+import functools
+import os
 import shutil
+import signal
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
@@ -22,7 +25,15 @@ from pathlib import Path
 import pytest
 from blazepose_tools.media_input import read_image
 from blazepose_tools.static_server import serve_in_background
-from engines import EnginePage, EngineUnavailable, firefox, wait_for, webkit
+from engines import (
+    EnginePage,
+    EngineUnavailable,
+    again_after_a_crash,
+    firefox,
+    relaunching,
+    wait_for,
+    webkit,
+)
 
 ENGINES: dict[str, Callable[..., AbstractContextManager[EnginePage]]] = {
     "firefox": firefox,
@@ -90,9 +101,9 @@ def worker_site(dist_dir: Path, media_dir: Path, tmp_path_factory: pytest.TempPa
 @pytest.fixture(scope="module", params=sorted(ENGINES))
 def engine(request: pytest.FixtureRequest) -> Iterator[EnginePage]:
     """One browser per engine for all its tests, with its fake camera (Firefox: a synthetic
-    picture; WebKit: a mock device)."""
+    picture; WebKit: a mock device), opened again if its page process dies."""
     try:
-        with ENGINES[request.param](fake_camera=True) as page:
+        with relaunching(functools.partial(ENGINES[request.param], fake_camera=True)) as page:
             yield page
     except EngineUnavailable as error:
         pytest.skip(str(error))
@@ -128,10 +139,12 @@ def tracks_the_clip(engine: EnginePage, url: str) -> None:
     assert len({p["timeMs"] for p in tracked}) == len(tracked)  # each a new frame
 
 
+@again_after_a_crash
 def test_engine_tracks_the_sample_clip(engine: EnginePage, engine_site: str) -> None:
     tracks_the_clip(engine, engine_site + "index.html?source=sample")
 
 
+@again_after_a_crash
 def test_engine_tracks_the_clip_through_the_service_worker(
     engine: EnginePage, worker_site: str
 ) -> None:
@@ -143,6 +156,7 @@ def test_engine_tracks_the_clip_through_the_service_worker(
     assert engine.evaluate("!!navigator.serviceWorker.controller")
 
 
+@again_after_a_crash
 def test_engine_tracks_a_still_image_then_the_camera(
     engine: EnginePage, engine_site: str, media_dir: Path
 ) -> None:
@@ -182,6 +196,7 @@ DETECT_IMAGE = """fetch('engine-media/person.jpg').then((r) => r.blob()).then(cr
         points: r.landmarks[0]?.length, nose: r.landmarks[0]?.[0]}))"""
 
 
+@again_after_a_crash
 def test_engine_runs_the_importable_engine(
     engine: EnginePage, engine_site: str, media_dir: Path
 ) -> None:
@@ -195,3 +210,56 @@ def test_engine_runs_the_importable_engine(
     assert still["width"] == read_image(media_dir / IMAGE).shape[1]
     assert still["poses"] == 1 and still["points"] == 33
     assert set(still["nose"]) == {"x", "y", "z", "visibility", "presence"}
+
+
+def _page_processes(pid: int) -> list[int]:
+    """WebKit's page (web content) processes under the process `pid`, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            todo.append(child)
+            with contextlib.suppress(OSError):
+                if (Path("/proc") / str(child) / "comm").read_text().startswith("WebKitWebProc"):
+                    found.append(child)
+    return found
+
+
+def test_a_dead_webkit_page_process_relaunches_the_browser() -> None:
+    """What CI met once, done on purpose: WebKit's page process killed mid-test. The call that
+    meets the dead session raises EngineCrashed, and the test runs again in a new browser."""
+    runs = []
+    try:
+        with relaunching(webkit) as page:
+
+            @again_after_a_crash
+            def a_test() -> None:
+                runs.append(page.crashes)
+                page.goto("data:text/html,<p>a page</p>")
+                assert page.evaluate("1 + 1") == 2
+                if len(runs) == 1:
+                    driver = page._page.driver  # the WebKitPage inside
+                    killed = _page_processes(driver.service.process.pid)
+                    for pid in killed:
+                        os.kill(pid, signal.SIGKILL)
+                    while set(killed) & set(_page_processes(driver.service.process.pid)):
+                        time.sleep(0.1)  # until its parent has seen it die
+                    page.evaluate("2 + 2")
+
+            a_test()
+            assert runs == [0, 1] and page.crashes == 1
+
+            @again_after_a_crash
+            def a_failing_test() -> None:
+                runs.append("failing")
+                assert page.evaluate("0") == 1
+
+            with pytest.raises(AssertionError):  # a failed assertion is not run again
+                a_failing_test()
+            assert runs == [0, 1, "failing"]
+    except EngineUnavailable as error:
+        pytest.skip(str(error))
